@@ -66,9 +66,13 @@ func (id *ID[T]) UnmarshalText(b []byte) error {
 // column accepts it; SQLite stores it as TEXT).
 func (id ID[T]) Value() (driver.Value, error) { return id.u.String(), nil }
 
-// Scan implements sql.Scanner from text or 16 raw bytes.
+// Scan implements sql.Scanner from text or 16 raw bytes; NULL gives the
+// zero ID (a nullable reference column).
 func (id *ID[T]) Scan(src any) error {
 	switch v := src.(type) {
+	case nil:
+		*id = ID[T]{}
+		return nil
 	case string:
 		return id.UnmarshalText([]byte(v))
 	case []byte:
@@ -101,3 +105,15 @@ type CustomerID = ID[customerKind]
 // EventID identifies a domain event; it is also the event's idempotency key
 // when the outbox delivers it.
 type EventID = ID[eventKind]
+
+// NewCustomerID returns a fresh CustomerID.
+func NewCustomerID() CustomerID { return NewID[customerKind]() }
+
+// ParseCustomerID parses a CustomerID.
+func ParseCustomerID(s string) (CustomerID, error) { return ParseID[customerKind](s) }
+
+// NewEventID returns a fresh EventID.
+func NewEventID() EventID { return NewID[eventKind]() }
+
+// ParseEventID parses an EventID.
+func ParseEventID(s string) (EventID, error) { return ParseID[eventKind](s) }

@@ -1,0 +1,111 @@
+package memory
+
+import (
+	"context"
+	"slices"
+
+	"github.com/cashcycle/sdk/o2c"
+	"github.com/cashcycle/sdk/outbox"
+)
+
+type outboxTable struct {
+	seq  int64
+	rows []*outbox.Record
+	byID map[o2c.EventID]*outbox.Record
+}
+
+// Outbox is the in-memory outbox.Store of one tenant.
+type Outbox struct {
+	db     *DB
+	tenant o2c.TenantID
+}
+
+var _ outbox.Store = (*Outbox)(nil)
+
+func cloneEvent(e o2c.Event) o2c.Event {
+	e.Payload = slices.Clone(e.Payload)
+	return e
+}
+
+// Append implements outbox.Store.
+func (o *Outbox) Append(ctx context.Context, events ...o2c.Event) error {
+	for _, e := range events {
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		if e.Tenant != o.tenant {
+			return &o2c.ValidationError{Field: "event.tenant", Rule: "must be the store's tenant " + string(o.tenant), Value: string(e.Tenant)}
+		}
+	}
+	return o.db.write(ctx, func(t *tx) error {
+		ob := &o.db.outbox
+		if ob.byID == nil {
+			ob.byID = map[o2c.EventID]*outbox.Record{}
+		}
+		seen := map[o2c.EventID]bool{}
+		for _, e := range events {
+			if ob.byID[e.ID] != nil || seen[e.ID] {
+				return o2c.Conflict("event", e.ID.String(), "already in the outbox")
+			}
+			seen[e.ID] = true
+		}
+		for _, e := range events {
+			ob.seq++
+			r := &outbox.Record{Event: cloneEvent(e), Seq: ob.seq, Status: outbox.StatusPending}
+			r.Event.OccurredAt = r.Event.OccurredAt.UTC()
+			ob.rows = append(ob.rows, r)
+			ob.byID[e.ID] = r
+			id := e.ID
+			t.onRollback(func() {
+				ob.rows = ob.rows[:len(ob.rows)-1]
+				delete(ob.byID, id)
+			})
+		}
+		return nil
+	})
+}
+
+// Pending implements outbox.Store.
+func (o *Outbox) Pending(ctx context.Context, limit int) ([]outbox.Record, error) {
+	if limit <= 0 {
+		return nil, o2c.NewValidationError("limit", "must be positive")
+	}
+	var out []outbox.Record
+	err := o.db.read(ctx, func() error {
+		for _, r := range o.db.outbox.rows {
+			if r.Event.Tenant == o.tenant && r.Status == outbox.StatusPending {
+				c := *r
+				c.Event = cloneEvent(r.Event)
+				out = append(out, c)
+				if len(out) == limit {
+					break
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// MarkDelivered implements outbox.Store.
+func (o *Outbox) MarkDelivered(ctx context.Context, ids ...o2c.EventID) error {
+	return o.db.write(ctx, func(t *tx) error {
+		for _, id := range ids {
+			r := o.db.outbox.byID[id]
+			if r == nil || r.Event.Tenant != o.tenant {
+				return o2c.NotFound("outbox event", id.String())
+			}
+		}
+		now := o.db.clock.Now()
+		for _, id := range ids {
+			r := o.db.outbox.byID[id]
+			if r.Status == outbox.StatusDelivered {
+				continue
+			}
+			prev := *r
+			r.Status, r.DeliveredAt, r.Attempts = outbox.StatusDelivered, now, r.Attempts+1
+			t.onRollback(func() { *r = prev })
+		}
+		return nil
+	})
+}

@@ -1,0 +1,121 @@
+package sql
+
+import (
+	"context"
+	stdsql "database/sql"
+	"errors"
+
+	"github.com/cashcycle/sdk/o2c"
+	"github.com/cashcycle/sdk/outbox"
+)
+
+// Outbox is the SQL outbox.Store of one tenant.
+type Outbox struct {
+	db     *DB
+	tenant o2c.TenantID
+}
+
+var _ outbox.Store = (*Outbox)(nil)
+
+// Append implements outbox.Store.
+func (o *Outbox) Append(ctx context.Context, events ...o2c.Event) error {
+	seen := make(map[o2c.EventID]bool, len(events))
+	for _, e := range events {
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		if e.Tenant != o.tenant {
+			return &o2c.ValidationError{Field: "event.tenant", Rule: "must be the store's tenant " + string(o.tenant), Value: string(e.Tenant)}
+		}
+		if seen[e.ID] {
+			return o2c.Conflict("event", e.ID.String(), "appears twice in the batch")
+		}
+		seen[e.ID] = true
+	}
+	return o.db.write(ctx, func(q querier) error {
+		return o.db.appendEvents(ctx, q, events)
+	})
+}
+
+// appendEvents inserts validated events with q; domain stores call it in
+// the transaction that changes the aggregate.
+func (db *DB) appendEvents(ctx context.Context, q querier, events []o2c.Event) error {
+	for _, e := range events {
+		var payload any
+		if len(e.Payload) > 0 {
+			payload = string(e.Payload)
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO o2c_outbox
+			(event_id, tenant, aggregate_type, aggregate_id, event_type, occurred_at, payload)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			e.ID.String(), string(e.Tenant), e.AggregateType, e.AggregateID, e.Type, db.ts(e.OccurredAt), payload); err != nil {
+			return db.translate(err)
+		}
+	}
+	return nil
+}
+
+// Pending implements outbox.Store.
+func (o *Outbox) Pending(ctx context.Context, limit int) ([]outbox.Record, error) {
+	if limit <= 0 {
+		return nil, o2c.NewValidationError("limit", "must be positive")
+	}
+	rows, err := o.db.reader(ctx).QueryContext(ctx, `SELECT seq, event_id, tenant, aggregate_type, aggregate_id, event_type,
+		occurred_at, payload, status, attempts, delivered_at
+		FROM o2c_outbox WHERE tenant = $1 AND status = 'pending' ORDER BY seq LIMIT $2`, string(o.tenant), limit)
+	if err != nil {
+		return nil, o.db.translate(err)
+	}
+	defer rows.Close()
+	var out []outbox.Record
+	for rows.Next() {
+		var (
+			r         outbox.Record
+			tenant    string
+			payload   *string
+			status    string
+			occurred  nullTime
+			delivered nullTime
+		)
+		if err := rows.Scan(&r.Seq, &r.Event.ID, &tenant, &r.Event.AggregateType, &r.Event.AggregateID, &r.Event.Type,
+			&occurred, &payload, &status, &r.Attempts, &delivered); err != nil {
+			return nil, err
+		}
+		r.Event.Tenant = o2c.TenantID(tenant)
+		r.Event.OccurredAt = occurred.T
+		if payload != nil {
+			r.Event.Payload = []byte(*payload)
+		}
+		r.Status = outbox.Status(status)
+		r.DeliveredAt = delivered.T
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// MarkDelivered implements outbox.Store.
+func (o *Outbox) MarkDelivered(ctx context.Context, ids ...o2c.EventID) error {
+	now := o.db.ts(o.db.clock.Now())
+	return o.db.write(ctx, func(q querier) error {
+		for _, id := range ids {
+			res, err := q.ExecContext(ctx, `UPDATE o2c_outbox SET status = 'delivered', delivered_at = $1, attempts = attempts + 1
+				WHERE tenant = $2 AND event_id = $3 AND status = 'pending'`, now, string(o.tenant), id.String())
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 1 {
+				continue
+			}
+			var one int
+			if err := q.QueryRowContext(ctx, `SELECT 1 FROM o2c_outbox WHERE tenant = $1 AND event_id = $2`,
+				string(o.tenant), id.String()).Scan(&one); errors.Is(err, stdsql.ErrNoRows) {
+				return o2c.NotFound("outbox event", id.String())
+			} else if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
