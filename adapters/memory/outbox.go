@@ -29,40 +29,41 @@ func cloneEvent(e o2c.Event) o2c.Event {
 
 // Append implements outbox.Store.
 func (o *Outbox) Append(ctx context.Context, events ...o2c.Event) error {
+	return o.db.write(ctx, func(t *tx) error { return o.db.outbox.append(t, o.tenant, events) })
+}
+
+// append checks and adds events inside t; domain tables call it in the
+// transaction that changes the aggregate.
+func (ob *outboxTable) append(t *tx, tenant o2c.TenantID, events []o2c.Event) error {
+	seen := map[o2c.EventID]bool{}
 	for _, e := range events {
 		if err := e.Validate(); err != nil {
 			return err
 		}
-		if e.Tenant != o.tenant {
-			return &o2c.ValidationError{Field: "event.tenant", Rule: "must be the store's tenant " + string(o.tenant), Value: string(e.Tenant)}
+		if e.Tenant != tenant {
+			return &o2c.ValidationError{Field: "event.tenant", Rule: "must be the store's tenant " + string(tenant), Value: string(e.Tenant)}
 		}
+		if ob.byID[e.ID] != nil || seen[e.ID] {
+			return o2c.Conflict("event", e.ID.String(), "already in the outbox")
+		}
+		seen[e.ID] = true
 	}
-	return o.db.write(ctx, func(t *tx) error {
-		ob := &o.db.outbox
-		if ob.byID == nil {
-			ob.byID = map[o2c.EventID]*outbox.Record{}
-		}
-		seen := map[o2c.EventID]bool{}
-		for _, e := range events {
-			if ob.byID[e.ID] != nil || seen[e.ID] {
-				return o2c.Conflict("event", e.ID.String(), "already in the outbox")
-			}
-			seen[e.ID] = true
-		}
-		for _, e := range events {
-			ob.seq++
-			r := &outbox.Record{Event: cloneEvent(e), Seq: ob.seq, Status: outbox.StatusPending}
-			r.Event.OccurredAt = r.Event.OccurredAt.UTC()
-			ob.rows = append(ob.rows, r)
-			ob.byID[e.ID] = r
-			id := e.ID
-			t.onRollback(func() {
-				ob.rows = ob.rows[:len(ob.rows)-1]
-				delete(ob.byID, id)
-			})
-		}
-		return nil
-	})
+	if ob.byID == nil {
+		ob.byID = map[o2c.EventID]*outbox.Record{}
+	}
+	for _, e := range events {
+		ob.seq++
+		r := &outbox.Record{Event: cloneEvent(e), Seq: ob.seq, Status: outbox.StatusPending}
+		r.Event.OccurredAt = r.Event.OccurredAt.UTC()
+		ob.rows = append(ob.rows, r)
+		ob.byID[e.ID] = r
+		id := e.ID
+		t.onRollback(func() {
+			ob.rows = ob.rows[:len(ob.rows)-1]
+			delete(ob.byID, id)
+		})
+	}
+	return nil
 }
 
 // Pending implements outbox.Store.

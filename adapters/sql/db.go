@@ -198,4 +198,3 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 
 // Outbox returns the tenant's outbox.
 func (s *Store) Outbox() outbox.Store { return &Outbox{db: s.db, tenant: s.tenant} }
-

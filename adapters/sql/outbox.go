@@ -19,27 +19,39 @@ var _ outbox.Store = (*Outbox)(nil)
 
 // Append implements outbox.Store.
 func (o *Outbox) Append(ctx context.Context, events ...o2c.Event) error {
+	if err := checkEvents(o.tenant, events); err != nil {
+		return err
+	}
+	return o.db.write(ctx, func(q querier) error {
+		return o.db.appendEvents(ctx, q, o.tenant, events)
+	})
+}
+
+// checkEvents refuses invalid events, events of another tenant and a batch
+// that holds one event twice.
+func checkEvents(tenant o2c.TenantID, events []o2c.Event) error {
 	seen := make(map[o2c.EventID]bool, len(events))
 	for _, e := range events {
 		if err := e.Validate(); err != nil {
 			return err
 		}
-		if e.Tenant != o.tenant {
-			return &o2c.ValidationError{Field: "event.tenant", Rule: "must be the store's tenant " + string(o.tenant), Value: string(e.Tenant)}
+		if e.Tenant != tenant {
+			return &o2c.ValidationError{Field: "event.tenant", Rule: "must be the store's tenant " + string(tenant), Value: string(e.Tenant)}
 		}
 		if seen[e.ID] {
 			return o2c.Conflict("event", e.ID.String(), "appears twice in the batch")
 		}
 		seen[e.ID] = true
 	}
-	return o.db.write(ctx, func(q querier) error {
-		return o.db.appendEvents(ctx, q, events)
-	})
+	return nil
 }
 
-// appendEvents inserts validated events with q; domain stores call it in
+// appendEvents checks and inserts events with q; domain stores call it in
 // the transaction that changes the aggregate.
-func (db *DB) appendEvents(ctx context.Context, q querier, events []o2c.Event) error {
+func (db *DB) appendEvents(ctx context.Context, q querier, tenant o2c.TenantID, events []o2c.Event) error {
+	if err := checkEvents(tenant, events); err != nil {
+		return err
+	}
 	for _, e := range events {
 		var payload any
 		if len(e.Payload) > 0 {

@@ -1,0 +1,182 @@
+package memory
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/cashcycle/sdk/o2c"
+)
+
+// table keeps aggregates of type T the way the SQL adapter does: keyed by
+// (tenant, id), with a version for optimistic concurrency, stored as a JSON
+// document. Going through JSON makes every read a deep copy and makes the
+// in-memory double fail exactly where the SQL stores would if a type does
+// not round-trip.
+type table[T any] struct {
+	kind       string
+	id         func(*T) string
+	version    func(*T) int64
+	setVersion func(*T, int64)
+	rows       map[o2c.TenantID]map[string]*row
+	seq        int64
+}
+
+type row struct {
+	body      []byte
+	version   int64
+	seq       int64 // insertion order, the default list order
+	createdAt time.Time
+}
+
+func (tb *table[T]) decode(r *row) (*T, error) {
+	v := new(T)
+	if err := json.Unmarshal(r.body, v); err != nil {
+		return nil, fmt.Errorf("memory: decode %s: %w", tb.kind, err)
+	}
+	tb.setVersion(v, r.version)
+	return v, nil
+}
+
+// insert stores v as version 1 with events.
+func (tb *table[T]) insert(ctx context.Context, db *DB, tenant o2c.TenantID, v *T, events []o2c.Event) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("memory: encode %s: %w", tb.kind, err)
+	}
+	id := tb.id(v)
+	err = db.write(ctx, func(t *tx) error {
+		if tb.rows == nil {
+			tb.rows = map[o2c.TenantID]map[string]*row{}
+		}
+		if tb.rows[tenant] == nil {
+			tb.rows[tenant] = map[string]*row{}
+		}
+		if tb.rows[tenant][id] != nil {
+			return o2c.Conflict(tb.kind, id, "already exists")
+		}
+		tb.seq++
+		tb.rows[tenant][id] = &row{body: body, version: 1, seq: tb.seq, createdAt: db.clock.Now()}
+		t.onRollback(func() { delete(tb.rows[tenant], id) })
+		return db.outbox.append(t, tenant, events)
+	})
+	if err == nil {
+		tb.setVersion(v, 1)
+	}
+	return err
+}
+
+// get returns a copy of the stored aggregate; missing is o2c.ErrNotFound.
+func (tb *table[T]) get(ctx context.Context, db *DB, tenant o2c.TenantID, id string) (*T, error) {
+	var out *T
+	err := db.read(ctx, func() error {
+		r := tb.rows[tenant][id]
+		if r == nil {
+			return o2c.NotFound(tb.kind, id)
+		}
+		var err error
+		out, err = tb.decode(r)
+		return err
+	})
+	return out, err
+}
+
+// save writes v if the stored version is still v's; stale is o2c.ErrConflict.
+func (tb *table[T]) save(ctx context.Context, db *DB, tenant o2c.TenantID, v *T, events []o2c.Event) error {
+	return db.write(ctx, func(t *tx) error { return tb.saveIn(t, tenant, v, events) })
+}
+
+func (tb *table[T]) saveIn(t *tx, tenant o2c.TenantID, v *T, events []o2c.Event) error {
+	id := tb.id(v)
+	r := tb.rows[tenant][id]
+	if r == nil {
+		return o2c.NotFound(tb.kind, id)
+	}
+	cur := tb.version(v)
+	if r.version != cur {
+		return o2c.Conflict(tb.kind, id, fmt.Sprintf("version %d is stale, stored version is %d", cur, r.version))
+	}
+	tb.setVersion(v, cur+1)
+	body, err := json.Marshal(v)
+	tb.setVersion(v, cur)
+	if err != nil {
+		return fmt.Errorf("memory: encode %s: %w", tb.kind, err)
+	}
+	prev := *r
+	r.body, r.version = body, cur+1
+	t.onRollback(func() { *r = prev })
+	if err := t.db.outbox.append(t, tenant, events); err != nil {
+		return err
+	}
+	tb.setVersion(v, cur+1)
+	return nil
+}
+
+// update loads, lets fn change the aggregate and return its events, and
+// saves, atomically. fn's error writes nothing.
+func (tb *table[T]) update(ctx context.Context, db *DB, tenant o2c.TenantID, id string, fn func(*T) ([]o2c.Event, error)) (*T, error) {
+	var out *T
+	err := db.write(ctx, func(t *tx) error {
+		r := tb.rows[tenant][id]
+		if r == nil {
+			return o2c.NotFound(tb.kind, id)
+		}
+		v, err := tb.decode(r)
+		if err != nil {
+			return err
+		}
+		events, err := fn(v)
+		if err != nil {
+			return err
+		}
+		if err := tb.saveIn(t, tenant, v, events); err != nil {
+			return err
+		}
+		out = v
+		return nil
+	})
+	return out, err
+}
+
+// list returns copies of the tenant's aggregates that keep returns true
+// for, ordered by less (default: insertion order), paged by limit (0: all)
+// and offset.
+func (tb *table[T]) list(ctx context.Context, db *DB, tenant o2c.TenantID, keep func(*T) bool, less func(a, b *T) bool, limit, offset int) ([]*T, error) {
+	if offset > 0 && limit <= 0 {
+		return nil, o2c.NewValidationError("offset", "needs a limit")
+	}
+	var out []*T
+	err := db.read(ctx, func() error {
+		rows := make([]*row, 0, len(tb.rows[tenant]))
+		for _, r := range tb.rows[tenant] {
+			rows = append(rows, r)
+		}
+		sort.Slice(rows, func(i, j int) bool { return rows[i].seq < rows[j].seq })
+		for _, r := range rows {
+			v, err := tb.decode(r)
+			if err != nil {
+				return err
+			}
+			if keep == nil || keep(v) {
+				out = append(out, v)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if less != nil {
+		sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
+	}
+	if offset >= len(out) {
+		return nil, nil
+	}
+	out = out[offset:]
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
