@@ -29,6 +29,9 @@ type DB struct {
 	clock  o2c.Clock
 	mu     sync.Mutex
 	outbox outboxTable
+
+	regMu  sync.Mutex
+	tables map[string]any // domain tables by name, see tableOf
 }
 
 // Option configures a DB.
@@ -171,3 +174,20 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 
 // Outbox returns the tenant's outbox.
 func (s *Store) Outbox() outbox.Store { return &Outbox{db: s.db, tenant: s.tenant} }
+
+// tableOf returns the DB's table called name, creating it with mk on first
+// use. Each domain store file declares its tables through it, so adding a
+// store never touches this file.
+func tableOf[T any](db *DB, name string, mk func() *table[T]) *table[T] {
+	db.regMu.Lock()
+	defer db.regMu.Unlock()
+	if db.tables == nil {
+		db.tables = map[string]any{}
+	}
+	if t, ok := db.tables[name]; ok {
+		return t.(*table[T])
+	}
+	t := mk()
+	db.tables[name] = t
+	return t
+}
