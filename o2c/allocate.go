@@ -22,6 +22,9 @@ func (m Money) Allocate(weights ...decimal.Decimal) ([]Money, error) {
 	if len(weights) == 0 {
 		return nil, &ValidationError{Field: "weights", Rule: "at least one weight is required"}
 	}
+	if m.currency.IsZero() {
+		return nil, &ValidationError{Field: "currency", Rule: "is required", Err: ErrUnknownCurrency}
+	}
 	if !m.IsRounded() {
 		return nil, &ValidationError{Field: "amount", Rule: "must be rounded to the currency's minor unit before allocating", Value: m.amount.String(), Err: ErrInvalidAmount}
 	}

@@ -121,7 +121,9 @@ func daysIn(year int, month time.Month) int {
 // DaysUntil returns the number of days from d to e: positive when e is
 // later (DaysUntil of 1 March to 31 March is 30).
 func (d Date) DaysUntil(e Date) int {
-	return int(e.Time().Sub(d.Time()).Hours() / 24)
+	// Not e.Time().Sub(d.Time()): a time.Duration saturates at about 292
+	// years, and dates range over years 1 to 9999.
+	return int((e.Time().Unix() - d.Time().Unix()) / 86400)
 }
 
 // DaysBetween returns e minus d in days (the same as d.DaysUntil(e)).
@@ -220,7 +222,7 @@ func (d *Date) Scan(src any) error {
 		*d = DateOf(v)
 		return nil
 	case string:
-		if len(v) > 10 { // tolerate "2026-11-23T00:00:00Z" from some drivers
+		if len(v) > 10 && (v[10] == 'T' || v[10] == ' ') { // "2026-11-23T00:00:00Z" from some drivers
 			v = v[:10]
 		}
 		return d.UnmarshalText([]byte(v))

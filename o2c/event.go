@@ -38,7 +38,10 @@ func NewEvent(tenant TenantID, aggregateType, aggregateID, eventType string, at 
 		}
 		e.Payload = b
 	}
-	return e, e.Validate()
+	if err := e.Validate(); err != nil {
+		return Event{}, err
+	}
+	return e, nil
 }
 
 // Validate checks that every field of the envelope is set.

@@ -308,8 +308,18 @@ type moneyJSON struct {
 }
 
 // MarshalJSON encodes {"amount":"12.50","currency":"EUR"}. The amount is a
-// string so that no JSON library turns it into a float.
+// string so that no JSON library turns it into a float. The zero Money (no
+// currency) encodes as null, which UnmarshalJSON reads back as the zero
+// Money. An amount beyond the limits NewMoney accepts (the result of
+// arithmetic) is refused with a *[ValidationError] rather than written in a
+// form that could not be read back.
 func (m Money) MarshalJSON() ([]byte, error) {
+	if m.currency.IsZero() {
+		return []byte("null"), nil
+	}
+	if err := checkAmount(m.amount, truncate(m.amount.String())); err != nil {
+		return nil, err
+	}
 	return json.Marshal(moneyJSON{Amount: m.AmountString(), Currency: m.currency.code})
 }
 
@@ -343,10 +353,15 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 
 // Value implements driver.Valuer as the text "12.50 EUR", for a single
 // column. Stores that need to sum or compare amounts in SQL keep the amount
-// (AmountString) and the currency in two columns instead.
+// (AmountString) and the currency in two columns instead. The zero Money is
+// NULL; an amount beyond the limits NewMoney accepts is refused, like
+// MarshalJSON does.
 func (m Money) Value() (driver.Value, error) {
 	if m.currency.IsZero() {
 		return nil, nil
+	}
+	if err := checkAmount(m.amount, truncate(m.amount.String())); err != nil {
+		return nil, err
 	}
 	return m.String(), nil
 }

@@ -14,7 +14,10 @@ var tenantPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 // ParseTenantID validates s as a TenantID.
 func ParseTenantID(s string) (TenantID, error) {
 	t := TenantID(s)
-	return t, t.Validate()
+	if err := t.Validate(); err != nil {
+		return "", err
+	}
+	return t, nil
 }
 
 // Validate reports a *[ValidationError] if t is not a valid tenant identifier.
