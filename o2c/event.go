@@ -66,4 +66,9 @@ func (e Event) Validate() error {
 }
 
 // Decode unmarshals the payload into v.
-func (e Event) Decode(v any) error { return json.Unmarshal(e.Payload, v) }
+func (e Event) Decode(v any) error {
+	if len(e.Payload) == 0 {
+		return &ValidationError{Field: "event.payload", Rule: "is empty: nothing to decode"}
+	}
+	return json.Unmarshal(e.Payload, v)
+}

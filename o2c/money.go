@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -87,7 +88,7 @@ func ParseAmount(s string) (decimal.Decimal, error) {
 	// Guard the exponent before parsing: "1e999999999" would otherwise make
 	// the parser build a huge coefficient.
 	if i := strings.IndexAny(t, "eE"); i >= 0 {
-		exp := strings.TrimLeft(t[i+1:], "+-")
+		exp := strings.TrimLeft(strings.TrimLeft(t[i+1:], "+-"), "0")
 		if len(exp) > 3 {
 			return decimal.Decimal{}, &ValidationError{Field: "amount", Rule: "is out of range", Value: s, Err: ErrInvalidAmount}
 		}
@@ -387,8 +388,12 @@ func (m *Money) Scan(src any) error {
 }
 
 func truncate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
+	if len(s) <= 40 {
+		return s
 	}
-	return s
+	cut := 40
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }

@@ -643,3 +643,11 @@ func TestValidationErrorMessagesNameTheInput(t *testing.T) {
 	var ve *o2c.ValidationError
 	require.True(t, errors.As(err, &ve))
 }
+
+func TestParseAmountExponentWithLeadingZeros(t *testing.T) {
+	d, err := o2c.ParseAmount("1e0005")
+	require.NoError(t, err)
+	require.Equal(t, "100000", d.String())
+	_, err = o2c.ParseAmount("1e0000400")
+	require.ErrorIs(t, err, o2c.ErrInvalidAmount)
+}
