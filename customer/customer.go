@@ -195,17 +195,13 @@ func New(tenant o2c.TenantID, d Details, now time.Time) (*Customer, error) {
 	}
 	t := stamp(now)
 	return &Customer{
-		ID:        newID(o2c.CustomerID{}),
+		ID:        o2c.NewCustomerID(),
 		Tenant:    tenant,
 		Details:   n,
 		CreatedAt: t,
 		UpdatedAt: t,
 	}, nil
 }
-
-// newID returns a fresh ID of the same kind as its argument; the kind of
-// [o2c.CustomerID] is unexported, so it is inferred rather than named.
-func newID[T any](o2c.ID[T]) o2c.ID[T] { return o2c.NewID[T]() }
 
 // stamp is how timestamps are stored: UTC, microsecond precision (what
 // PostgreSQL keeps), no monotonic reading.

@@ -4,13 +4,13 @@
 // identifiers, and from which bank accounts they pay. Orders, credit
 // control, invoicing, dunning and cash application all read it.
 //
-// The package is pure domain: no store, no clock, no I/O. A [Customer] is
-// created by [New] and amended by [Customer.Update], both of which normalise
-// and validate everything and report every problem at once as joined
-// *[o2c.ValidationError] values (matching [o2c.ErrValidation]; list them with
-// [ValidationErrors]). Its fields are exported and it round-trips through
-// encoding/json exactly, so stores persist it as is; [Customer.Version] is
-// theirs for optimistic concurrency.
+// The package is pure domain: no storage code, no clock, no I/O. A
+// [Customer] is created by [New] and amended by [Customer.Update], both of
+// which normalise and validate everything and report every problem at once
+// as joined *[o2c.ValidationError] values (matching [o2c.ErrValidation];
+// list them with [ValidationErrors]). Its fields are exported and it
+// round-trips through encoding/json exactly, so stores persist it as is;
+// [Customer.Version] is theirs for optimistic concurrency.
 //
 // Validation is real, not cosmetic. Each identifier has a pure function
 // returning nil or a *[o2c.ValidationError] that names the field and the
@@ -36,4 +36,13 @@
 //
 // [Customer.KnowsIBAN] tells cash application whether a payer's IBAN
 // belongs to a customer.
+//
+// [Store] is the tenant-bound customer master as the adapters keep it
+// (adapters/memory, adapters/sql: SQLite and PostgreSQL): create, get by ID
+// or number, list by segment with paging, update under optimistic
+// concurrency, and [Store.FindByIBAN] for cash application. Creations and
+// updates append [EventCreated] and [EventUpdated] to the outbox in the
+// same transaction. The package declares the interface only;
+// [github.com/cashcycle/sdk/customer/customertest] is the conformance suite
+// every implementation passes.
 package customer

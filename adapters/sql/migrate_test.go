@@ -35,10 +35,7 @@ func TestConcurrentMigrateAppliesOnce(t *testing.T) {
 		ctx := context.Background()
 		// Simulate several processes starting at once on a database whose
 		// versions table says nothing was applied yet: drop everything first.
-		_, err := db.sql.Exec(`DROP TABLE o2c_outbox`)
-		require.NoError(t, err)
-		_, err = db.sql.Exec(`DROP TABLE o2c_schema_migrations`)
-		require.NoError(t, err)
+		dropAllTables(t, db)
 		var wg sync.WaitGroup
 		errs := make([]error, 4)
 		for i := range errs {
@@ -118,4 +115,32 @@ func TestDriverErrorsTranslate(t *testing.T) {
 		})
 		require.ErrorIs(t, err, o2c.ErrNotFound)
 	})
+}
+
+// dropAllTables drops every table of this module, newest first (so that
+// foreign keys never point at a dropped table).
+func dropAllTables(t *testing.T, db *DB) {
+	t.Helper()
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'o2c_%' ORDER BY rowid DESC`
+	if db.dialect == Postgres {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'o2c_%'`
+	}
+	rows, err := db.sql.Query(q)
+	require.NoError(t, err)
+	var names []string
+	for rows.Next() {
+		var n string
+		require.NoError(t, rows.Scan(&n))
+		names = append(names, n)
+	}
+	require.NoError(t, rows.Close())
+	require.NotEmpty(t, names)
+	for _, n := range names {
+		stmt := "DROP TABLE IF EXISTS " + n
+		if db.dialect == Postgres {
+			stmt += " CASCADE"
+		}
+		_, err := db.sql.Exec(stmt)
+		require.NoError(t, err, n)
+	}
 }

@@ -28,6 +28,11 @@ type table[T any] struct {
 	setVersion func(*T, int64)
 	columns    []string                 // extra columns, written on insert and update
 	values     func(db *DB, v *T) []any // their values, in the order of columns
+	// sync, when set, writes what depends on v outside its row (the rows
+	// of a side table that queries join) with q, in the same transaction
+	// and savepoint, after v's row is inserted or saved and before the
+	// events are appended; its error rolls the whole write back.
+	sync func(ctx context.Context, q querier, tenant o2c.TenantID, v *T) error
 }
 
 func (tb *table[T]) encode(v *T) (string, error) {
@@ -55,6 +60,11 @@ func (tb *table[T]) insert(ctx context.Context, db *DB, tenant o2c.TenantID, v *
 				return o2c.Conflict(tb.kind, tb.id(v), "already exists")
 			}
 			return err
+		}
+		if tb.sync != nil {
+			if err := tb.sync(ctx, qr, tenant, v); err != nil {
+				return err
+			}
 		}
 		return db.appendEvents(ctx, qr, tenant, events)
 	})
@@ -145,6 +155,11 @@ func (tb *table[T]) saveWith(ctx context.Context, db *DB, q querier, tenant o2c.
 			return err
 		}
 		return o2c.Conflict(tb.kind, tb.id(v), fmt.Sprintf("version %d is stale, stored version is %d", cur, stored))
+	}
+	if tb.sync != nil {
+		if err := tb.sync(ctx, q, tenant, v); err != nil {
+			return err
+		}
 	}
 	if err := db.appendEvents(ctx, q, tenant, events); err != nil {
 		return err
