@@ -6,6 +6,7 @@ require (
 	github.com/bojanz/currency v1.4.2
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/looplab/fsm v1.0.3
 	github.com/rickar/cal/v2 v2.1.26
 	github.com/shopspring/decimal v1.6.0
 	github.com/stretchr/testify v1.12.1

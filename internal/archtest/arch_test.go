@@ -25,6 +25,7 @@ var tiers = map[string]int{
 	"o2c":      0,
 	"customer": 1,
 	"outbox":   1,
+	"tax":      1,
 	"order":    2,
 	"invoice":  2,
 	"credit":   3,
