@@ -54,7 +54,9 @@ func adapters(t *testing.T, fn func(t *testing.T, w world)) {
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func lq(line int, q string) order.LineQuantity { return order.LineQuantity{Line: line, Quantity: dec(q)} }
+func lq(line int, q string) order.LineQuantity {
+	return order.LineQuantity{Line: line, Quantity: dec(q)}
+}
 
 // approvedOrder creates and places a two-line order (auto-approved).
 func approvedOrder(t *testing.T, w world) *order.Order {
