@@ -31,6 +31,9 @@ type EventPayload struct {
 	// Exposure is the order's contribution to credit exposure after the
 	// event.
 	Exposure Exposure `json:"exposure"`
+	// RequestedDelivery is the delivery date the customer asked for (null
+	// when none): what a dynamic credit check's horizon is measured on.
+	RequestedDelivery o2c.Date `json:"requested_delivery"`
 	// Reference is the shipment, delivery or invoice reference of a
 	// movement.
 	Reference string `json:"reference,omitempty"`
@@ -68,6 +71,7 @@ func (o *Order) payload(ev Event, from State, info movementInfo) EventPayload {
 		Tax:               o.totals.Tax,
 		Gross:             o.totals.Gross,
 		Exposure:          o.Exposure(),
+		RequestedDelivery: o.details.RequestedDelivery,
 		Reference:         info.ref,
 		Lines:             slices.Clone(info.lines),
 		By:                info.by,
