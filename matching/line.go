@@ -64,6 +64,10 @@ type Line struct {
 	CounterpartyBIC  string
 	// CounterpartyAccount holds a non-IBAN account number when that is all the bank gives.
 	CounterpartyAccount string
+	// UltimateParty names the party on whose behalf the counterparty paid
+	// (camt UltmtDbtr on a credit, UltmtCdtr on a debit; MT940 SEPA ABWA+),
+	// when the bank gives it.
+	UltimateParty string
 
 	RemittanceText    string   // unstructured remittance information, joined with spaces
 	StructuredRefs    []string // creditor references (ISO 11649 RF..., national references) from structured fields
