@@ -1,0 +1,335 @@
+package matching
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/cashcycle/sdk/invoice"
+	"github.com/cashcycle/sdk/o2c"
+)
+
+// Sentinel errors of cash application. Typed errors carrying them say
+// which record was involved; match them with [errors.Is].
+var (
+	// ErrInvalidReference: a structured reference cannot be built from
+	// the input (see [NewRFReference]).
+	ErrInvalidReference = errors.New("matching: invalid reference")
+	// ErrDuplicateStatement: the statement was imported before (same
+	// fingerprint); nothing was imported again.
+	ErrDuplicateStatement = errors.New("matching: statement already imported")
+	// ErrAlreadyApplied: the line was applied already; nothing changed.
+	ErrAlreadyApplied = errors.New("matching: line already applied")
+	// ErrNotApplicable: the proposal or line cannot be applied (a debit,
+	// a line with no customer, a proposal that is no longer open).
+	ErrNotApplicable = errors.New("matching: not applicable")
+)
+
+// Item is an open invoice as the engine sees it: the open item from
+// invoicing, the structured reference printed on it, and its
+// early-payment discount.
+type Item struct {
+	invoice.OpenItem
+	// Reference is the structured creditor reference printed on the
+	// invoice (RF..., a national reference), in any form; empty: none.
+	// [RFReferenceForNumber] gives the SDK's default.
+	Reference string
+	// Discount is the invoice's early-payment discount (zero: none).
+	Discount invoice.EarlyPaymentDiscount
+}
+
+// CustomerInfo is what the engine knows of a customer: its name and the
+// IBANs of its bank accounts (the customer master's).
+type CustomerInfo struct {
+	ID    o2c.CustomerID
+	Name  string
+	IBANs []string
+}
+
+// MappingKind says what a learned mapping keys on.
+type MappingKind string
+
+// Mapping kinds.
+const (
+	// MappingIBAN maps a payer's IBAN (compact form) to a customer.
+	MappingIBAN MappingKind = "iban"
+	// MappingName maps a payer's normalised name (see [NormalizeName]) to
+	// a customer.
+	MappingName MappingKind = "name"
+)
+
+// Mapping is a payer -> customer association learned from confirmed
+// matches.
+type Mapping struct {
+	Kind     MappingKind    `json:"kind"`
+	Key      string         `json:"key"`
+	Customer o2c.CustomerID `json:"customer"`
+	// Confirmations counts the matches that taught it.
+	Confirmations int   `json:"confirmations"`
+	Version       int64 `json:"version"`
+}
+
+// MappingKey returns the key a mapping of kind is stored under for a raw
+// IBAN or name: the compact IBAN, or the normalised name.
+func MappingKey(kind MappingKind, raw string) string {
+	if kind == MappingIBAN {
+		return ibanKey(raw)
+	}
+	return strings.Join(NormalizeName(raw), " ")
+}
+
+func ibanKey(s string) string {
+	return NormalizeNumber(s)
+}
+
+// Input is what the engine matches against.
+type Input struct {
+	// Items are the open invoices (any customers, any currencies).
+	Items []Item
+	// Customers are the customer master records (names, IBANs).
+	Customers []CustomerInfo
+	// Mappings are the payer mappings learned so far.
+	Mappings []Mapping
+	// EndToEnd maps end-to-end ids the host issued (on direct debits,
+	// payment requests) to the invoice they collect.
+	EndToEnd map[string]invoice.ID
+}
+
+// Options tune the engine. The zero value works.
+type Options struct {
+	// AutoThreshold is the confidence (0-1) from which a proposal is
+	// applied automatically (default 0.9).
+	AutoThreshold float64
+	// Margin is how far ahead of the next different proposal the best one
+	// must be to be applied automatically (default 0.1).
+	Margin float64
+	// Tolerance decides which short payments are closed by a write-off
+	// (bank fees); use the invoice service's tolerance.
+	Tolerance invoice.Tolerance
+	// DiscountRounding rounds early-payment discounts (default half up,
+	// as [invoice.DiscountedAmount]).
+	DiscountRounding o2c.RoundingMode
+	// MaxSubsetSize bounds how many invoices one payment may combine in
+	// the amount search (default 4).
+	MaxSubsetSize int
+	// MaxSubsetIterations caps the amount search per line (default
+	// 200000); a capped search is reported on the result.
+	MaxSubsetIterations int
+	// MinFuzzyLength is the shortest normalised invoice number that may be
+	// matched with a typo (default 8): shorter ones are too ambiguous.
+	MinFuzzyLength int
+	// NameThreshold is the similarity (0-1) from which a payer's name
+	// identifies a customer (default 0.8).
+	NameThreshold float64
+	// MaxProposals bounds the ranked proposals kept per line (default 5).
+	MaxProposals int
+}
+
+func (o Options) withDefaults() Options {
+	if o.AutoThreshold <= 0 {
+		o.AutoThreshold = 0.9
+	}
+	if o.Margin <= 0 {
+		o.Margin = 0.1
+	}
+	if o.MaxSubsetSize <= 0 {
+		o.MaxSubsetSize = 4
+	}
+	if o.MaxSubsetIterations <= 0 {
+		o.MaxSubsetIterations = 200_000
+	}
+	if o.MinFuzzyLength <= 0 {
+		o.MinFuzzyLength = 8
+	}
+	if o.NameThreshold <= 0 {
+		o.NameThreshold = 0.8
+	}
+	if o.MaxProposals <= 0 {
+		o.MaxProposals = 5
+	}
+	return o
+}
+
+// Validate checks the options: thresholds within 0-1 and a valid tolerance.
+func (o Options) Validate() error {
+	switch {
+	case o.AutoThreshold < 0 || o.AutoThreshold > 1:
+		return &o2c.ValidationError{Field: "auto_threshold", Rule: "must be from 0 to 1", Value: fmt.Sprint(o.AutoThreshold)}
+	case o.Margin < 0 || o.Margin > 1:
+		return &o2c.ValidationError{Field: "margin", Rule: "must be from 0 to 1", Value: fmt.Sprint(o.Margin)}
+	case o.NameThreshold < 0 || o.NameThreshold > 1:
+		return &o2c.ValidationError{Field: "name_threshold", Rule: "must be from 0 to 1", Value: fmt.Sprint(o.NameThreshold)}
+	case o.MaxSubsetSize > 12:
+		return &o2c.ValidationError{Field: "max_subset_size", Rule: "must be at most 12", Value: fmt.Sprint(o.MaxSubsetSize)}
+	}
+	return o.Tolerance.Validate()
+}
+
+// Decision is what the engine decided for a line.
+type Decision string
+
+// Decisions.
+const (
+	// DecisionAuto: the best proposal allocates the line to invoices and is
+	// confident and clear enough to be applied without a person.
+	DecisionAuto Decision = "auto"
+	// DecisionUnapplied: no invoice fits, but the customer is known for
+	// sure: the money becomes unapplied cash on the customer.
+	DecisionUnapplied Decision = "unapplied"
+	// DecisionSuggest: proposals exist but need a person's confirmation.
+	DecisionSuggest Decision = "suggest"
+	// DecisionNone: nothing fits.
+	DecisionNone Decision = "none"
+	// DecisionSkipped: not a customer payment (a debit, a reversal, an
+	// amount that cannot be read).
+	DecisionSkipped Decision = "skipped"
+)
+
+// Kind says how a proposal was found.
+type Kind string
+
+// Proposal kinds.
+const (
+	KindReference Kind = "reference" // a structured reference or end-to-end id
+	KindNumber    Kind = "number"    // invoice numbers in the remittance text
+	KindAmount    Kind = "amount"    // the amount within the payer's open items
+	KindUnapplied Kind = "unapplied" // unapplied cash on a known customer
+)
+
+// Allocation is the part of a line a proposal puts on one invoice.
+type Allocation struct {
+	Invoice invoice.ID `json:"invoice"`
+	Number  string     `json:"number"`
+	// Amount is what the payment settles on the invoice.
+	Amount o2c.Money `json:"amount"`
+	// Discount is the early-payment discount the payment took (zero: none).
+	Discount o2c.Money `json:"discount"`
+	// WriteOff is the short payment to write off within tolerance (zero: none).
+	WriteOff o2c.Money `json:"write_off"`
+}
+
+// Proposal is one way to apply a line, with its confidence and its reasons.
+type Proposal struct {
+	Kind     Kind           `json:"kind"`
+	Customer o2c.CustomerID `json:"customer"`
+	// Allocations, empty for unapplied cash.
+	Allocations []Allocation `json:"allocations,omitempty"`
+	// Unapplied is what stays unapplied cash on the customer.
+	Unapplied o2c.Money `json:"unapplied"`
+	// Confidence from 0 to 1.
+	Confidence float64 `json:"confidence"`
+	// Reasons in words, most important first.
+	Reasons []string `json:"reasons"`
+}
+
+// Reason returns the reasons joined with "; ".
+func (p Proposal) Reason() string { return strings.Join(p.Reasons, "; ") }
+
+// Result is the engine's outcome for one line.
+type Result struct {
+	// Line is the index of the line in the input.
+	Line     int
+	Decision Decision
+	// Proposals, best first. With DecisionAuto or DecisionUnapplied, the
+	// first is the one to apply.
+	Proposals []Proposal
+	// Customer is the payer's customer when the engine identified it.
+	Customer o2c.CustomerID
+	// SearchCapped reports that the combination search hit its iteration
+	// cap: a combination may exist that was not tried.
+	SearchCapped bool
+	// Note explains a skipped or unmatched line.
+	Note string
+}
+
+// Best returns the first proposal, if any.
+func (r Result) Best() (Proposal, bool) {
+	if len(r.Proposals) == 0 {
+		return Proposal{}, false
+	}
+	return r.Proposals[0], true
+}
+
+// Match matches lines against in: it builds an [Index] and runs
+// [Index.Match]. Use an Index directly to match several batches against
+// the same open items.
+func Match(in Input, lines []Line, opts Options) ([]Result, error) {
+	ix, err := NewIndex(in, opts)
+	if err != nil {
+		return nil, err
+	}
+	return ix.Match(lines), nil
+}
+
+// rank sorts proposals by confidence (then fewer allocations, then
+// invoice number, so that the order is deterministic), drops duplicates,
+// and decides.
+func decide(ps []Proposal, opts Options) (Decision, []Proposal) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].Confidence != ps[j].Confidence {
+			return ps[i].Confidence > ps[j].Confidence
+		}
+		if len(ps[i].Allocations) != len(ps[j].Allocations) {
+			return len(ps[i].Allocations) < len(ps[j].Allocations)
+		}
+		return allocKey(ps[i]) < allocKey(ps[j])
+	})
+	seen := map[string]bool{}
+	out := ps[:0]
+	for _, p := range ps {
+		k := string(p.Kind) + "|" + allocKey(p)
+		if p.Kind != KindUnapplied {
+			k = allocKey(p)
+		}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, p)
+	}
+	if len(out) > opts.MaxProposals {
+		out = out[:opts.MaxProposals]
+	}
+	if len(out) == 0 {
+		return DecisionNone, nil
+	}
+	best := out[0]
+	if best.Confidence+1e-9 < opts.AutoThreshold {
+		return DecisionSuggest, out
+	}
+	for _, p := range out[1:] {
+		if p.Kind == KindUnapplied && best.Kind != KindUnapplied {
+			continue // the fallback is no rival
+		}
+		if best.Confidence-p.Confidence < opts.Margin-1e-9 {
+			return DecisionSuggest, out
+		}
+	}
+	if best.Kind == KindUnapplied {
+		return DecisionUnapplied, out
+	}
+	return DecisionAuto, out
+}
+
+func allocKey(p Proposal) string {
+	var b strings.Builder
+	b.WriteString(p.Customer.String())
+	for _, a := range p.Allocations {
+		b.WriteByte('|')
+		b.WriteString(a.Invoice.String())
+		b.WriteByte(':')
+		b.WriteString(a.Amount.AmountString())
+	}
+	return b.String()
+}
+
+func clamp01(f float64) float64 {
+	switch {
+	case f < 0:
+		return 0
+	case f > 1:
+		return 1
+	}
+	return f
+}

@@ -1,0 +1,391 @@
+package matching
+
+import (
+	"strings"
+
+	"github.com/cashcycle/sdk/invoice"
+	"github.com/cashcycle/sdk/o2c"
+)
+
+// Hash namespaces of the index's one map (numbers, numbers without their
+// letter prefix, structured references).
+const (
+	saltNumber uint64 = 0
+	saltSuffix uint64 = 0x9e3779b97f4a7c15
+	saltRef    uint64 = 0xc2b2ae3d27d4eb4f
+	hashBase   uint64 = 1_000_003
+)
+
+// ixEntry is an open item as the index keeps it: amounts in minor units.
+type ixEntry struct {
+	norm     string // normalised number
+	open     int64
+	gross    int64
+	disc     int64 // settle amount after the early-payment discount; -1: none
+	deadline o2c.Date
+	tol      int64 // write-off tolerance limit
+	cust     int32
+	cur      o2c.Currency
+}
+
+type custEntry struct {
+	id     o2c.CustomerID
+	tokens []string
+}
+
+// Index holds the open items, customers and learned mappings indexed for
+// matching: by normalised invoice number (and its one-typo
+// neighbourhood), by structured reference and end-to-end id, by customer
+// (and there by amount), customers by IBAN and by name token. Build it
+// once with [NewIndex] and match many batches; it is never changed by
+// matching, so concurrent Match calls are safe.
+type Index struct {
+	opts        Options
+	items       []Item
+	ents        []ixEntry
+	byHash      map[uint64]int32 // -1: several, see multi
+	multi       map[uint64][]int32
+	e2e         map[string]int32
+	custs       []custEntry
+	custByID    map[o2c.CustomerID]int32
+	custItems   [][]int32
+	ibanCust    map[string][]int32
+	learnedIBAN map[string]int32
+	learnedName map[string]int32
+	nameTok     map[string][]int32
+	minLen      int
+	maxLen      int
+}
+
+// NewIndex indexes in for matching with opts. Items that are not open
+// receivables (credit notes, settled or disputed items) are left out, as
+// are items whose open amount is not in minor units of their currency.
+// Invalid options are a *o2c.ValidationError.
+func NewIndex(in Input, opts Options) (*Index, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	opts = opts.withDefaults()
+	ix := &Index{
+		opts:        opts,
+		byHash:      make(map[uint64]int32, len(in.Items)*3),
+		multi:       map[uint64][]int32{},
+		e2e:         map[string]int32{},
+		custByID:    map[o2c.CustomerID]int32{},
+		ibanCust:    map[string][]int32{},
+		learnedIBAN: map[string]int32{},
+		learnedName: map[string]int32{},
+		nameTok:     map[string][]int32{},
+		minLen:      1 << 30,
+	}
+	for _, c := range in.Customers {
+		ci := ix.customer(c.ID)
+		ix.custs[ci].tokens = NormalizeName(c.Name)
+		for _, t := range uniqTokens(ix.custs[ci].tokens) {
+			ix.nameTok[t] = append(ix.nameTok[t], ci)
+		}
+		for _, iban := range c.IBANs {
+			k := ibanKey(iban)
+			if k != "" && !containsI32(ix.ibanCust[k], ci) {
+				ix.ibanCust[k] = append(ix.ibanCust[k], ci)
+			}
+		}
+	}
+	for _, m := range in.Mappings {
+		ci := ix.customer(m.Customer)
+		switch m.Kind {
+		case MappingIBAN:
+			ix.learnedIBAN[ibanKey(m.Key)] = ci
+		case MappingName:
+			ix.learnedName[m.Key] = ci
+		}
+	}
+	ix.items = make([]Item, 0, len(in.Items))
+	ix.ents = make([]ixEntry, 0, len(in.Items))
+	byInvoice := make(map[invoice.ID]int32)
+	needIDs := len(in.EndToEnd) > 0
+	for _, it := range in.Items {
+		if it.Kind == invoice.KindCreditNote || !it.Status.IsOpen() || it.Status == invoice.StateDisputed {
+			continue
+		}
+		open, err := it.Undisputed().MinorUnits()
+		if err != nil || open <= 0 {
+			continue
+		}
+		gross, err := it.Gross.MinorUnits()
+		if err != nil {
+			continue
+		}
+		e := ixEntry{norm: NormalizeNumber(it.Number), open: open, gross: gross, disc: -1, cur: it.Open.Currency()}
+		e.cust = ix.customer(it.Customer)
+		e.tol, _ = opts.Tolerance.Limit(it.Gross).MinorUnits()
+		if !it.Discount.IsZero() && !it.IssueDate.IsZero() {
+			settle, _, err := invoice.DiscountedAmount(it.Gross, it.IssueDate, it.IssueDate, it.Discount, opts.DiscountRounding)
+			if err == nil {
+				if d, err := settle.MinorUnits(); err == nil && d < gross {
+					e.disc, e.deadline = d, it.Discount.Deadline(it.IssueDate)
+				}
+			}
+		}
+		idx := int32(len(ix.ents))
+		ix.ents = append(ix.ents, e)
+		ix.items = append(ix.items, it)
+		ix.custItems[e.cust] = append(ix.custItems[e.cust], idx)
+		if len(e.norm) >= 4 {
+			ix.put(hashString(e.norm)^saltNumber, idx)
+			if l := len(e.norm); l >= opts.MinFuzzyLength {
+				ix.minLen, ix.maxLen = min(ix.minLen, l), max(ix.maxLen, l)
+			}
+			if s := numberSuffix(e.norm); len(s) >= 6 && len(s) < len(e.norm) {
+				ix.put(hashString(s)^saltSuffix, idx)
+			}
+		}
+		if it.Reference != "" {
+			if r, ok := ParseReference(it.Reference); ok {
+				ix.put(hashString(r.Value)^saltRef, idx)
+			}
+		}
+		if needIDs {
+			byInvoice[it.Invoice] = idx
+		}
+	}
+	for id, inv := range in.EndToEnd {
+		if idx, ok := byInvoice[inv]; ok && id != "" {
+			ix.e2e[id] = idx
+		}
+	}
+	return ix, nil
+}
+
+func uniqTokens(ts []string) []string {
+	var out []string
+	for _, t := range ts {
+		if !containsStr(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func containsStr(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func containsI32(s []int32, v int32) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// customer returns the index of customer id, adding it if new.
+func (ix *Index) customer(id o2c.CustomerID) int32 {
+	if ci, ok := ix.custByID[id]; ok {
+		return ci
+	}
+	ci := int32(len(ix.custs))
+	ix.custs = append(ix.custs, custEntry{id: id})
+	ix.custItems = append(ix.custItems, nil)
+	ix.custByID[id] = ci
+	return ci
+}
+
+func (ix *Index) put(h uint64, idx int32) {
+	prev, ok := ix.byHash[h]
+	switch {
+	case !ok:
+		ix.byHash[h] = idx
+	case prev >= 0:
+		ix.multi[h] = []int32{prev, idx}
+		ix.byHash[h] = -1
+	default:
+		ix.multi[h] = append(ix.multi[h], idx)
+	}
+}
+
+// lookup calls fn for each ixEntry stored under h.
+func (ix *Index) lookup(h uint64, fn func(int32)) {
+	idx, ok := ix.byHash[h]
+	if !ok {
+		return
+	}
+	if idx >= 0 {
+		fn(idx)
+		return
+	}
+	for _, i := range ix.multi[h] {
+		fn(i)
+	}
+}
+
+// numberSuffix returns the number from its first digit on ("INV2026000123"
+// gives "2026000123"): what payers who drop the prefix write.
+func numberSuffix(norm string) string {
+	for i := 0; i < len(norm); i++ {
+		if norm[i] >= '0' && norm[i] <= '9' {
+			return norm[i:]
+		}
+	}
+	return ""
+}
+
+// hashString is a polynomial hash (wrapping), so that the hash of a
+// one-edit variant can be computed from prefix hashes in constant time.
+func hashString(s string) uint64 {
+	var h uint64
+	for i := 0; i < len(s); i++ {
+		h = h*hashBase + uint64(s[i])
+	}
+	return h
+}
+
+// Len returns the number of open items indexed.
+func (ix *Index) Len() int { return len(ix.ents) }
+
+// fuzzy calls fn for every indexed number at Damerau-Levenshtein distance
+// exactly one from w (a normalised window of the remittance text). It
+// enumerates w's one-edit variants (deletions, adjacent transpositions,
+// substitutions of a digit by a digit or a letter by a letter, insertions
+// of a digit), hashes each in constant time and verifies every hit.
+func (ix *Index) fuzzy(w string, fn func(int32)) {
+	n := len(w)
+	if n < ix.opts.MinFuzzyLength || n < ix.minLen-1 || n > ix.maxLen+1 {
+		return
+	}
+	var pbuf, wbuf [48]uint64
+	if n+2 > len(pbuf) {
+		return
+	}
+	P, pow := pbuf[:n+1], wbuf[:n+2]
+	pow[0] = 1
+	for i := 1; i < len(pow); i++ {
+		pow[i] = pow[i-1] * hashBase
+	}
+	for i := 0; i < n; i++ {
+		P[i+1] = P[i]*hashBase + uint64(w[i])
+	}
+	full := P[n]
+	suffix := func(j int) uint64 { return full - P[j]*pow[n-j] }
+	seen := make(map[int32]bool, 4)
+	try := func(h uint64) {
+		ix.lookup(h^saltNumber, func(e int32) {
+			if seen[e] {
+				return
+			}
+			seen[e] = true
+			norm := ix.ents[e].norm
+			if d := len(norm) - n; d > 1 || d < -1 {
+				return
+			}
+			if len(norm) >= ix.opts.MinFuzzyLength && norm != w && Distance(norm, w) == 1 {
+				fn(e)
+			}
+		})
+	}
+	for i := 0; i < n; i++ { // deletions
+		try(P[i]*pow[n-1-i] + suffix(i+1))
+	}
+	for i := 0; i+1 < n; i++ { // transpositions
+		if w[i] != w[i+1] {
+			a, b := uint64(w[i]), uint64(w[i+1])
+			try(full + (b-a)*pow[n-1-i] + (a-b)*pow[n-2-i])
+		}
+	}
+	for i := 0; i < n; i++ { // substitutions
+		c := w[i]
+		lo, hi := byte('A'), byte('Z')
+		if c >= '0' && c <= '9' {
+			lo, hi = '0', '9'
+		}
+		for r := lo; r <= hi; r++ {
+			if r != c {
+				try(full + (uint64(r)-uint64(c))*pow[n-1-i])
+			}
+		}
+	}
+	for i := 0; i <= n; i++ { // insertions of a digit
+		head := P[i] * pow[n-i+1]
+		tail := suffix(i)
+		for r := byte('0'); r <= '9'; r++ {
+			try(head + uint64(r)*pow[n-i] + tail)
+		}
+	}
+}
+
+// windows returns the normalised candidates for invoice numbers and
+// references in text: runs of one to three consecutive alphanumeric
+// tokens joined without separators, each containing a digit.
+func textWindows(text string, out []string) []string {
+	var toks []string
+	start := -1
+	for i := 0; i <= len(text); i++ {
+		alnum := i < len(text) && isAlnumByte(text[i])
+		if alnum && start < 0 {
+			start = i
+		}
+		if !alnum && start >= 0 {
+			toks = append(toks, NormalizeNumber(text[start:i]))
+			start = -1
+		}
+	}
+	for i := range toks {
+		w := ""
+		digit := false
+		for j := i; j < len(toks) && j < i+3; j++ {
+			w += toks[j]
+			if len(w) > 30 {
+				break
+			}
+			if !digit && strings.ContainsAny(toks[j], "0123456789") {
+				digit = true
+			}
+			if digit && len(w) >= 4 {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+func isAlnumByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// rfInText returns the valid RF references written in text, possibly in
+// groups of four ("RF18 5390 0754 7034").
+func rfInText(text string) []string {
+	up := strings.ToUpper(text)
+	var out []string
+	for off := 0; ; {
+		i := strings.Index(up[off:], "RF")
+		if i < 0 {
+			return out
+		}
+		i += off
+		off = i + 2
+		if i > 0 && isAlnumByte(up[i-1]) {
+			continue
+		}
+		var b []byte
+		for j := i; j < len(up) && len(b) < 25; j++ {
+			c := up[j]
+			if isAlnumByte(c) {
+				b = append(b, c)
+			} else if c != ' ' {
+				break
+			}
+		}
+		for l := len(b); l >= 5; l-- {
+			if ValidRF(string(b[:l])) {
+				out = append(out, string(b[:l]))
+			}
+		}
+	}
+}
