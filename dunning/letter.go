@@ -1,0 +1,258 @@
+package dunning
+
+import (
+	htemplate "html/template"
+	"strings"
+	ttemplate "text/template"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cashcycle/sdk/invoice"
+	"github.com/cashcycle/sdk/o2c"
+)
+
+// Party is a creditor or debtor as a letter names it.
+type Party struct {
+	Name string `json:"name"`
+	// LegalID is a registration number as printed ("SIREN 303 265 045").
+	LegalID   string `json:"legal_id,omitempty"`
+	VATNumber string `json:"vat_number,omitempty"`
+	// Address lines, postcode and city included, as printed.
+	Address []string `json:"address,omitempty"`
+	Email   string   `json:"email,omitempty"`
+	Phone   string   `json:"phone,omitempty"`
+}
+
+// LetterItem is an invoice a letter lists.
+type LetterItem struct {
+	Invoice     invoice.ID `json:"invoice"`
+	Number      string     `json:"number"`
+	IssueDate   o2c.Date   `json:"issue_date,omitzero"`
+	DueDate     o2c.Date   `json:"due_date"`
+	DaysOverdue int        `json:"days_overdue"`
+	Amount      o2c.Money  `json:"amount"`
+	Interest    o2c.Money  `json:"interest,omitzero"`
+	RecoveryFee o2c.Money  `json:"recovery_fee,omitzero"`
+}
+
+// Letter is a dunning letter as data: what the outbox event carries and
+// what templates render. Rendering happens at delivery, so a letter is
+// small in the outbox and the same key always renders the same content for
+// the same templates.
+type Letter struct {
+	Key       string         `json:"key"`
+	Tenant    o2c.TenantID   `json:"tenant"`
+	Date      o2c.Date       `json:"date"`
+	Customer  o2c.CustomerID `json:"customer"`
+	Language  string         `json:"language"`
+	Template  string         `json:"template"`
+	Channel   Channel        `json:"channel"`
+	Plan      string         `json:"plan"`
+	Level     int            `json:"level"`
+	LevelName string         `json:"level_name"`
+	// Recipients are the emails of the customer's reminder contacts.
+	Recipients []string     `json:"recipients,omitempty"`
+	Creditor   Party        `json:"creditor"`
+	Debtor     Party        `json:"debtor"`
+	Items      []LetterItem `json:"items"`
+	Currency   o2c.Currency `json:"currency"`
+	// Amount, Fee, Interest, RecoveryFees and Total are the proposal's.
+	Amount       o2c.Money `json:"amount"`
+	Fee          o2c.Money `json:"fee"`
+	Interest     o2c.Money `json:"interest"`
+	RecoveryFees o2c.Money `json:"recovery_fees"`
+	Total        o2c.Money `json:"total"`
+	// InterestRate is the annual late-payment rate in percent, when claimed.
+	InterestRate decimal.Decimal `json:"interest_rate"`
+	// RecoveryFeePerInvoice is the fixed indemnity per late invoice of the
+	// plan's policy (its first band), LegalReference the policy's texts.
+	RecoveryFeePerInvoice o2c.Money `json:"recovery_fee_per_invoice,omitzero"`
+	LegalReference        string    `json:"legal_reference,omitempty"`
+	PaymentDeadline       o2c.Date  `json:"payment_deadline,omitzero"`
+	// PayURL is the host's "pay now" link for this letter.
+	PayURL string `json:"pay_url,omitempty"`
+}
+
+// Rendered is a letter rendered by [Templates].
+type Rendered struct {
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// TemplateSource is one letter template in one language: Subject and Text
+// are text/template sources, HTML an html/template source. They see a
+// [Letter] as dot and the functions money, date, percent, and the partials
+// "items", "party" (text) and "items_html", "party_html" (HTML).
+type TemplateSource struct {
+	Language string // "fr", "en", or a full tag ("fr-CA") to refine one
+	Name     string // the level's Template
+	Subject  string
+	Text     string
+	HTML     string
+}
+
+type compiled struct {
+	subject, text *ttemplate.Template
+	html          *htemplate.Template
+}
+
+// Templates render letters. Build them with [NewTemplates]; they are safe
+// for concurrent use.
+type Templates struct {
+	set      map[string]compiled // language + "/" + name
+	fallback string
+}
+
+// DefaultTemplates returns the shipped templates, French and English,
+// for every template name of the presets.
+func DefaultTemplates() *Templates {
+	t, err := NewTemplates()
+	if err != nil {
+		panic("dunning: default templates: " + err.Error())
+	}
+	return t
+}
+
+// NewTemplates returns the shipped templates with the host's sources added
+// or replacing those of the same language and name. A source that does
+// not parse is a *o2c.ValidationError naming it.
+func NewTemplates(overrides ...TemplateSource) (*Templates, error) {
+	t := &Templates{set: map[string]compiled{}, fallback: "en"}
+	for _, src := range append(defaultSources(), overrides...) {
+		if src.Language == "" || src.Name == "" {
+			return nil, invalid("template", "language and name are required", src.Language+"/"+src.Name)
+		}
+		c, err := compile(src)
+		if err != nil {
+			return nil, &o2c.ValidationError{Field: "template " + src.Language + "/" + src.Name, Rule: "must parse", Err: err, Value: err.Error()}
+		}
+		t.set[strings.ToLower(src.Language)+"/"+src.Name] = c
+	}
+	return t, nil
+}
+
+func compile(src TemplateSource) (compiled, error) {
+	lang := baseLanguage(src.Language)
+	tf := textFuncs(lang)
+	var c compiled
+	var err error
+	if c.subject, err = ttemplate.New("subject").Funcs(tf).Parse(src.Subject); err != nil {
+		return c, err
+	}
+	if c.text, err = ttemplate.New("text").Funcs(tf).Parse(textPartials(lang)); err != nil {
+		return c, err
+	}
+	if _, err = c.text.Parse(src.Text); err != nil {
+		return c, err
+	}
+	if c.html, err = htemplate.New("html").Funcs(htemplate.FuncMap(tf)).Parse(htmlPartials(lang)); err != nil {
+		return c, err
+	}
+	if _, err = c.html.Parse(src.HTML); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func baseLanguage(tag string) string {
+	tag = strings.ToLower(tag)
+	if i := strings.IndexAny(tag, "-_"); i > 0 {
+		return tag[:i]
+	}
+	return tag
+}
+
+// lookup finds the template for language tag and name: the full tag, its
+// base language, then English.
+func (t *Templates) lookup(tag, name string) (compiled, bool) {
+	tag = strings.ToLower(tag)
+	for _, l := range []string{tag, baseLanguage(tag), t.fallback} {
+		if c, ok := t.set[l+"/"+name]; ok {
+			return c, true
+		}
+	}
+	return compiled{}, false
+}
+
+// Render renders l with the template named l.Template in l.Language
+// (falling back to its base language, then English). An unknown template
+// wraps ErrUnknownTemplate; a template that fails to execute returns the
+// template error.
+func (t *Templates) Render(l Letter) (Rendered, error) {
+	c, ok := t.lookup(l.Language, l.Template)
+	if !ok {
+		return Rendered{}, &o2c.ValidationError{Field: "template", Rule: "must name a known template", Value: l.Language + "/" + l.Template, Err: ErrUnknownTemplate}
+	}
+	var sb, tb, hb strings.Builder
+	if err := c.subject.Execute(&sb, l); err != nil {
+		return Rendered{}, err
+	}
+	if err := c.text.Execute(&tb, l); err != nil {
+		return Rendered{}, err
+	}
+	if err := c.html.Execute(&hb, l); err != nil {
+		return Rendered{}, err
+	}
+	return Rendered{Subject: strings.TrimSpace(sb.String()), Text: tb.String(), HTML: hb.String()}, nil
+}
+
+// textFuncs are the functions templates see, formatting for lang.
+func textFuncs(lang string) ttemplate.FuncMap {
+	return ttemplate.FuncMap{
+		"money":   func(m o2c.Money) string { return FormatMoney(m, lang) },
+		"date":    func(d o2c.Date) string { return FormatDate(d, lang) },
+		"percent": func(p decimal.Decimal) string { return formatNumber(p.StringFixed(2), lang) },
+	}
+}
+
+// FormatMoney formats m for lang: "1 234,56 EUR" in French, "1,234.56
+// EUR" otherwise.
+func FormatMoney(m o2c.Money, lang string) string {
+	if m.Currency().IsZero() {
+		return ""
+	}
+	return formatNumber(m.Round(o2c.RoundHalfEven).AmountString(), baseLanguage(lang)) + " " + m.Currency().Code()
+}
+
+func formatNumber(s, lang string) string {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	group, point := ",", "."
+	if lang == "fr" {
+		group, point = "\u202f", ","
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteString(group)
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteString(point + frac)
+	}
+	return b.String()
+}
+
+var frMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+
+// FormatDate formats d for lang: "5 mars 2026" in French, "5 March 2026"
+// otherwise.
+func FormatDate(d o2c.Date, lang string) string {
+	if d.IsZero() {
+		return ""
+	}
+	if baseLanguage(lang) == "fr" {
+		day := d.Time().Format("2")
+		if d.Day() == 1 {
+			day = "1er"
+		}
+		return day + " " + frMonths[d.Month()-1] + " " + d.Time().Format("2006")
+	}
+	return d.Time().Format("2 January 2006")
+}

@@ -1,0 +1,454 @@
+package dunning
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cashcycle/sdk/customer"
+	"github.com/cashcycle/sdk/invoice"
+	"github.com/cashcycle/sdk/o2c"
+)
+
+// OpenItemSource lists open items; invoice.Store implements it.
+type OpenItemSource interface {
+	OpenItems(ctx context.Context, f invoice.OpenItemFilter) ([]invoice.OpenItem, error)
+}
+
+// CreditSource tells a customer's unapplied payment credit;
+// invoice.PaymentStore implements it.
+type CreditSource interface {
+	Unapplied(ctx context.Context, customer o2c.CustomerID) ([]o2c.Money, error)
+}
+
+// CustomerDirectory reads customers (for the debtor's identity, language,
+// reminder contacts and segment); customer.Store implements it.
+type CustomerDirectory interface {
+	Get(ctx context.Context, id o2c.CustomerID) (*customer.Customer, error)
+}
+
+// RiskClassifier gives a customer's risk class for plan assignment (the
+// credit package's scoring, wired by the host). Optional.
+type RiskClassifier interface {
+	RiskClass(ctx context.Context, id o2c.CustomerID) (string, error)
+}
+
+// Config wires a [Service]. Store, Tx, Items and Notifier are required;
+// the zero value of every other field works.
+type Config struct {
+	// Store is the tenant's dunning store; Tx the transactor of the same
+	// adapter (its transactions carry the store's and the outbox's writes).
+	Store Store
+	Tx    o2c.Transactor
+	// Items lists open items (invoice.Store); Credits unapplied payments
+	// (invoice.PaymentStore), optional.
+	Items   OpenItemSource
+	Credits CreditSource
+	// Customers reads debtors (customer.Store); optional: without it the
+	// letter names the customer by ID, in DefaultLanguage.
+	Customers CustomerDirectory
+	// Risk gives risk classes for plan assignment; optional.
+	Risk RiskClassifier
+	// Notifier sends letters.
+	Notifier Notifier
+	// Templates render letters; nil: DefaultTemplates.
+	Templates *Templates
+	// Plans and DefaultPlan make the plan book with the store's
+	// assignments. No plans: PlanFrance as the default.
+	Plans       []Plan
+	DefaultPlan string
+	// Calendar is the tenant's business calendar; nil: Monday to Friday.
+	Calendar invoice.BusinessCalendar
+	// Rates and FloorRates feed the late-payment policies (see Input).
+	Rates, FloorRates invoice.ReferenceRateTable
+	// Rounding rounds interest (zero value: half up).
+	Rounding o2c.RoundingMode
+	// Creditor is the tenant as letters name it.
+	Creditor Party
+	// PayURL returns the host's "pay now" link for a letter; optional.
+	PayURL func(l Letter) string
+	// DefaultLanguage is used for customers without one; default "en".
+	DefaultLanguage string
+	// Clock stamps history entries and events; nil: the system clock.
+	Clock o2c.Clock
+	// BatchSize is the number of letters written per transaction; default 1000.
+	BatchSize int
+	// MaxAttempts is how many failed deliveries mark a letter failed; default 5.
+	MaxAttempts int
+	// HistoryDays is how far back history is read for levels; default 400.
+	HistoryDays int
+}
+
+// Service runs dunning for one tenant: dry runs, execution, delivery.
+type Service struct {
+	cfg    Config
+	tenant o2c.TenantID
+	clock  o2c.Clock
+	tpl    *Templates
+}
+
+// NewService checks cfg and returns the service. Missing required parts
+// and invalid plans are a *o2c.ValidationError.
+func NewService(cfg Config) (*Service, error) {
+	switch {
+	case cfg.Store == nil:
+		return nil, invalid("store", "is required", nil)
+	case cfg.Tx == nil:
+		return nil, invalid("tx", "is required", nil)
+	case cfg.Items == nil:
+		return nil, invalid("items", "is required", nil)
+	case cfg.Notifier == nil:
+		return nil, invalid("notifier", "is required", nil)
+	}
+	if len(cfg.Plans) == 0 {
+		cfg.Plans = []Plan{PlanFrance()}
+		if cfg.DefaultPlan == "" {
+			cfg.DefaultPlan = "FR"
+		}
+	}
+	if _, err := NewPlanBook(cfg.Plans, cfg.DefaultPlan, nil); err != nil {
+		return nil, err
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 1000
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 5
+	}
+	if cfg.HistoryDays <= 0 {
+		cfg.HistoryDays = 400
+	}
+	if cfg.DefaultLanguage == "" {
+		cfg.DefaultLanguage = "en"
+	}
+	s := &Service{cfg: cfg, tenant: cfg.Store.TenantID(), clock: o2c.ClockOrSystem(cfg.Clock), tpl: cfg.Templates}
+	if s.tpl == nil {
+		s.tpl = DefaultTemplates()
+	}
+	return s, nil
+}
+
+// Input loads everything the scheduler needs for asOf from the stores.
+func (s *Service) Input(ctx context.Context, asOf o2c.Date) (Input, error) {
+	assignments, err := s.cfg.Store.Assignments(ctx)
+	if err != nil {
+		return Input{}, err
+	}
+	book, err := NewPlanBook(s.cfg.Plans, s.cfg.DefaultPlan, assignments)
+	if err != nil {
+		return Input{}, err
+	}
+	items, err := s.cfg.Items.OpenItems(ctx, invoice.OpenItemFilter{Kinds: []invoice.Kind{invoice.KindInvoice, invoice.KindDeposit, invoice.KindCreditNote}})
+	if err != nil {
+		return Input{}, err
+	}
+	in := Input{AsOf: asOf, Calendar: s.cfg.Calendar, Plans: book, Items: items, Rates: s.cfg.Rates, FloorRates: s.cfg.FloorRates, Rounding: s.cfg.Rounding}
+	if in.Promises, err = s.cfg.Store.Promises(ctx, o2c.CustomerID{}); err != nil {
+		return Input{}, err
+	}
+	if in.Blocks, err = s.cfg.Store.Blocks(ctx, o2c.CustomerID{}); err != nil {
+		return Input{}, err
+	}
+	if in.History, err = s.cfg.Store.History(ctx, HistoryFilter{Since: asOf.AddDays(-s.cfg.HistoryDays)}); err != nil {
+		return Input{}, err
+	}
+	seen := map[o2c.CustomerID]bool{}
+	needProfiles := len(book.risk) > 0 || len(book.segment) > 0
+	if needProfiles {
+		in.Profiles = map[o2c.CustomerID]Profile{}
+	}
+	for _, it := range items {
+		c := it.Customer
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if s.cfg.Credits != nil {
+			ms, err := s.cfg.Credits.Unapplied(ctx, c)
+			if err != nil {
+				return Input{}, err
+			}
+			for _, m := range ms {
+				in.Credits = append(in.Credits, Credit{Customer: c, Amount: m})
+			}
+		}
+		if needProfiles {
+			var p Profile
+			if s.cfg.Customers != nil && len(book.segment) > 0 {
+				cu, err := s.cfg.Customers.Get(ctx, c)
+				if err != nil && !errors.Is(err, o2c.ErrNotFound) {
+					return Input{}, err
+				}
+				if cu != nil {
+					p.Segment = cu.Segment
+				}
+			}
+			if s.cfg.Risk != nil && len(book.risk) > 0 {
+				if p.RiskClass, err = s.cfg.Risk.RiskClass(ctx, c); err != nil {
+					return Input{}, err
+				}
+			}
+			in.Profiles[c] = p
+		}
+	}
+	return in, nil
+}
+
+// DryRun proposes the letters due on asOf without writing anything: the
+// proposal to review before [Service.Execute].
+func (s *Service) DryRun(ctx context.Context, asOf o2c.Date) (Proposal, error) {
+	in, err := s.Input(ctx, asOf)
+	if err != nil {
+		return Proposal{}, err
+	}
+	return Propose(in)
+}
+
+// RunResult reports what an execution wrote.
+type RunResult struct {
+	Run Run
+	// Written are the keys of the letters this call wrote; Skipped the
+	// number of proposed letters already written by an earlier call.
+	Written []string
+	Skipped int
+	// AlreadyCompleted is set when the run of that date was completed
+	// before this call: nothing was written.
+	AlreadyCompleted bool
+}
+
+// Execute writes the proposal's letters: in transactions of BatchSize
+// letters, each writing the run, the history entries and the outbox
+// events (one per letter, the [Letter] as payload) together, then marks
+// the run completed. It is idempotent per tenant and date: a letter whose
+// key is already in the history is not written again, and a completed run
+// writes nothing. After a crash, executing again (the same proposal, or a
+// new dry run of the same date) writes only what is missing. Execute
+// sends nothing: call [Service.Deliver].
+func (s *Service) Execute(ctx context.Context, p Proposal) (RunResult, error) {
+	if p.AsOf.IsZero() {
+		return RunResult{}, invalid("proposal.as_of", "is required", nil)
+	}
+	run, err := s.cfg.Store.Run(ctx, p.AsOf)
+	switch {
+	case err == nil && run.Status == RunCompleted:
+		return RunResult{Run: run, AlreadyCompleted: true, Skipped: len(p.Letters)}, nil
+	case err != nil && !errors.Is(err, o2c.ErrNotFound):
+		return RunResult{}, err
+	}
+	book, err := NewPlanBook(s.cfg.Plans, s.cfg.DefaultPlan, nil)
+	if err != nil {
+		return RunResult{}, err
+	}
+	now := s.clock.Now()
+	runRec := Run{Date: p.AsOf, Status: RunExecuting, StartedAt: now}
+	res := RunResult{}
+	for start := 0; start < len(p.Letters) || start == 0; start += s.cfg.BatchSize {
+		end := min(start+s.cfg.BatchSize, len(p.Letters))
+		entries := make([]HistoryEntry, 0, end-start)
+		events := make([]o2c.Event, 0, end-start)
+		for i := start; i < end; i++ {
+			e, ev, err := s.prepare(ctx, book, p.AsOf, &p.Letters[i], now)
+			if err != nil {
+				return res, err
+			}
+			entries = append(entries, e)
+			events = append(events, ev)
+		}
+		var keys []string
+		err := s.cfg.Tx.InTx(ctx, func(ctx context.Context) error {
+			var err error
+			keys, err = s.cfg.Store.RecordLetters(ctx, runRec, entries, events)
+			return err
+		})
+		if err != nil {
+			return res, err
+		}
+		res.Written = append(res.Written, keys...)
+		res.Skipped += len(entries) - len(keys)
+		if end >= len(p.Letters) {
+			break
+		}
+	}
+	if err := s.cfg.Store.CompleteRun(ctx, p.AsOf, s.clock.Now()); err != nil {
+		return res, err
+	}
+	if res.Run, err = s.cfg.Store.Run(ctx, p.AsOf); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// prepare builds the letter, its history entry and its outbox event.
+func (s *Service) prepare(ctx context.Context, book *PlanBook, date o2c.Date, pl *ProposedLetter, now time.Time) (HistoryEntry, o2c.Event, error) {
+	l, err := s.LetterFor(ctx, book, date, pl)
+	if err != nil {
+		return HistoryEntry{}, o2c.Event{}, err
+	}
+	payload, err := json.Marshal(l)
+	if err != nil {
+		return HistoryEntry{}, o2c.Event{}, fmt.Errorf("dunning: encode letter %s: %w", l.Key, err)
+	}
+	// the store validates the event (and its JSON) before writing it
+	ev := o2c.Event{ID: o2c.NewEventID(), Tenant: s.tenant, AggregateType: "dunning_letter", AggregateID: l.Key,
+		Type: EventLetterIssued, OccurredAt: now.UTC(), Payload: payload}
+	e := HistoryEntry{Key: l.Key, RunDate: date, Customer: pl.Customer, Currency: pl.Currency, Plan: pl.Plan,
+		Level: pl.Level, LevelName: pl.LevelName, Channel: pl.Channel, Total: pl.Total, Event: ev.ID,
+		Status: LetterPending, CreatedAt: now.UTC()}
+	e.Items = make([]HistoryItem, len(pl.Items))
+	for i, it := range pl.Items {
+		e.Items[i] = HistoryItem{Invoice: it.Invoice, Number: it.Number, Amount: it.Amount, RecoveryFeeClaimed: it.RecoveryFee.IsPositive()}
+	}
+	return e, ev, nil
+}
+
+// EventLetterIssued is the type of the outbox event each letter is
+// written as (aggregate type "dunning_letter", aggregate ID the key).
+const EventLetterIssued = "dunning.letter_issued"
+
+// LetterFor builds the letter of a proposed letter on date: the debtor
+// from the customer directory, the creditor and pay link from the
+// configuration, the claims from the proposal.
+func (s *Service) LetterFor(ctx context.Context, book *PlanBook, date o2c.Date, pl *ProposedLetter) (Letter, error) {
+	l := Letter{
+		Key: LetterKey(s.tenant, date, pl.Customer, pl.Currency, pl.LevelName), Tenant: s.tenant, Date: date,
+		Customer: pl.Customer, Language: s.cfg.DefaultLanguage, Template: pl.Template, Channel: pl.Channel,
+		Plan: pl.Plan, Level: pl.Level, LevelName: pl.LevelName, Creditor: s.cfg.Creditor,
+		Debtor: Party{Name: pl.Customer.String()}, Currency: pl.Currency,
+		Amount: pl.Amount, Fee: pl.Fee, Interest: pl.Interest, RecoveryFees: pl.RecoveryFees, Total: pl.Total,
+		PaymentDeadline: pl.PaymentDeadline,
+	}
+	if s.cfg.Customers != nil {
+		cu, err := s.cfg.Customers.Get(ctx, pl.Customer)
+		if err != nil && !errors.Is(err, o2c.ErrNotFound) {
+			return Letter{}, err
+		}
+		if cu != nil {
+			l.Debtor = DebtorOf(cu)
+			if cu.Language != "" {
+				l.Language = cu.Language
+			}
+			for _, c := range cu.ReminderContacts() {
+				if c.Email != "" {
+					l.Recipients = append(l.Recipients, c.Email)
+				}
+			}
+		}
+	}
+	l.Items = make([]LetterItem, len(pl.Items))
+	for i, it := range pl.Items {
+		l.Items[i] = LetterItem{Invoice: it.Invoice, Number: it.Number, IssueDate: it.IssueDate, DueDate: it.DueDate,
+			DaysOverdue: it.DaysOverdue, Amount: it.Amount, Interest: it.Interest, RecoveryFee: it.RecoveryFee}
+		if !it.InterestRate.IsZero() && l.InterestRate.IsZero() {
+			l.InterestRate = it.InterestRate
+		}
+	}
+	if plan, ok := book.Plan(pl.Plan); ok && pl.Level < len(plan.Levels) {
+		lvl := plan.Levels[pl.Level]
+		if lvl.ClaimInterest || lvl.ClaimRecoveryFee {
+			l.LegalReference = plan.LatePayment.Reference
+			if fees := plan.LatePayment.RecoveryFees; len(fees) > 0 {
+				l.RecoveryFeePerInvoice = fees[0].Fee
+			}
+		}
+	}
+	if s.cfg.PayURL != nil {
+		l.PayURL = s.cfg.PayURL(l)
+	}
+	return l, nil
+}
+
+// DebtorOf returns the party a letter addresses for customer c.
+func DebtorOf(c *customer.Customer) Party {
+	p := Party{Name: c.LegalName, VATNumber: c.VATNumber}
+	if p.Name == "" {
+		p.Name = c.Number
+	}
+	if c.SIREN != "" {
+		p.LegalID = "SIREN " + c.SIREN
+	}
+	a := c.BillingAddress
+	p.Address = append(p.Address, a.Lines...)
+	if pc := strings.TrimSpace(a.Postcode + " " + a.City); pc != "" {
+		p.Address = append(p.Address, pc)
+	}
+	if a.Country != "" {
+		p.Address = append(p.Address, a.Country)
+	}
+	if rc := c.ReminderContacts(); len(rc) > 0 {
+		p.Email = rc[0].Email
+	}
+	return p
+}
+
+// Deliver sends pending letters through the notifier, oldest first, until
+// none is left: each one rendered from its outbox payload, offered with
+// its key, and marked delivered (history entry and outbox event) once
+// accepted. A letter is marked only after the notifier accepted it, so a
+// crash between the two makes the next Deliver offer it again with the
+// same key: at least once, and exactly once for a notifier that dedupes
+// by key. On the first refusal it records the failed attempt (failed for
+// good after MaxAttempts) and returns a *DeliveryError with the number
+// delivered so far.
+func (s *Service) Deliver(ctx context.Context) (int, error) {
+	delivered := 0
+	for {
+		batch, err := s.cfg.Store.PendingLetters(ctx, 100)
+		if err != nil {
+			return delivered, err
+		}
+		if len(batch) == 0 {
+			return delivered, nil
+		}
+		for _, pl := range batch {
+			if err := s.deliverOne(ctx, pl); err != nil {
+				return delivered, err
+			}
+			delivered++
+		}
+	}
+}
+
+func (s *Service) deliverOne(ctx context.Context, pl PendingLetter) error {
+	fail := func(cause error) error {
+		upd := DeliveryUpdate{Key: pl.Entry.Key, At: s.clock.Now(), Error: cause.Error(), GiveUp: pl.Entry.Attempts+1 >= s.cfg.MaxAttempts}
+		if err := s.cfg.Store.UpdateDelivery(ctx, upd); err != nil {
+			return errors.Join(&DeliveryError{Key: pl.Entry.Key, Err: cause}, err)
+		}
+		return &DeliveryError{Key: pl.Entry.Key, Err: cause}
+	}
+	var l Letter
+	if err := pl.Event.Decode(&l); err != nil {
+		return fail(fmt.Errorf("decode letter: %w", err))
+	}
+	r, err := s.tpl.Render(l)
+	if err != nil {
+		return fail(err)
+	}
+	if err := s.cfg.Notifier.Deliver(ctx, Delivery{Key: pl.Entry.Key, Letter: l, Rendered: r}); err != nil {
+		return fail(err)
+	}
+	return s.cfg.Store.UpdateDelivery(ctx, DeliveryUpdate{Key: pl.Entry.Key, Delivered: true, At: s.clock.Now()})
+}
+
+// Run is DryRun, Execute and Deliver for asOf: what a daily job calls.
+// Running it again on the same date sends nothing twice.
+func (s *Service) Run(ctx context.Context, asOf o2c.Date) (RunResult, error) {
+	p, err := s.DryRun(ctx, asOf)
+	if err != nil {
+		return RunResult{}, err
+	}
+	res, err := s.Execute(ctx, p)
+	if err != nil {
+		return res, err
+	}
+	_, err = s.Deliver(ctx)
+	return res, err
+}
+
+// History returns a customer's dunning history, oldest first.
+func (s *Service) History(ctx context.Context, c o2c.CustomerID) ([]HistoryEntry, error) {
+	return s.cfg.Store.History(ctx, HistoryFilter{Customer: c})
+}

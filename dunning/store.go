@@ -1,0 +1,249 @@
+package dunning
+
+import (
+	"context"
+	"time"
+
+	"github.com/cashcycle/sdk/invoice"
+	"github.com/cashcycle/sdk/o2c"
+)
+
+// LetterStatus is where a written letter is in its delivery.
+type LetterStatus string
+
+// Letter statuses.
+const (
+	LetterPending   LetterStatus = "pending"   // written, not yet delivered
+	LetterDelivered LetterStatus = "delivered" // the notifier accepted it
+	LetterFailed    LetterStatus = "failed"    // given up after too many attempts
+)
+
+// HistoryItem is an open item a letter covered.
+type HistoryItem struct {
+	Invoice invoice.ID `json:"invoice"`
+	Number  string     `json:"number,omitempty"`
+	// Amount is what the letter asked for on this item (after disputes
+	// and credit).
+	Amount o2c.Money `json:"amount"`
+	// RecoveryFeeClaimed is set when the letter claimed the fixed
+	// recovery fee for this invoice (it is claimed once per invoice).
+	RecoveryFeeClaimed bool `json:"recovery_fee_claimed,omitempty"`
+}
+
+// HistoryEntry is one letter of a customer's dunning history: what was
+// sent, when, at which level, and whether it was delivered.
+type HistoryEntry struct {
+	// Key is the letter's idempotency key,
+	// "tenant/YYYY-MM-DD/customer/currency/level": unique per tenant.
+	Key      string         `json:"key"`
+	RunDate  o2c.Date       `json:"run_date"`
+	Customer o2c.CustomerID `json:"customer"`
+	Currency o2c.Currency   `json:"currency"`
+	Plan     string         `json:"plan"`
+	// Level is the index of the level in the plan, LevelName its name.
+	Level     int     `json:"level"`
+	LevelName string  `json:"level_name"`
+	Channel   Channel `json:"channel"`
+	// Items are the open items the letter covered.
+	Items []HistoryItem `json:"items"`
+	// Total is what the letter asked for: items, fees and interest.
+	Total o2c.Money `json:"total"`
+	// Event is the outbox event carrying the letter.
+	Event o2c.EventID `json:"event"`
+	// Status, Attempts, LastError and DeliveredAt track the delivery.
+	Status      LetterStatus `json:"status"`
+	Attempts    int          `json:"attempts"`
+	LastError   string       `json:"last_error,omitempty"`
+	DeliveredAt time.Time    `json:"delivered_at,omitzero"`
+	CreatedAt   time.Time    `json:"created_at"`
+}
+
+// RunStatus is where a run is.
+type RunStatus string
+
+// Run statuses.
+const (
+	RunExecuting RunStatus = "executing" // letters are being written
+	RunCompleted RunStatus = "completed" // every letter of the proposal is written
+)
+
+// Run is the execution of a proposal for one tenant and date: at most one
+// per date.
+type Run struct {
+	Date        o2c.Date  `json:"date"`
+	Status      RunStatus `json:"status"`
+	Letters     int       `json:"letters"` // letters written so far
+	StartedAt   time.Time `json:"started_at"`
+	CompletedAt time.Time `json:"completed_at,omitzero"`
+	Version     int64     `json:"version"`
+}
+
+// Promise is a customer's promise to pay: dunning of the customer (in
+// Currency, or in every currency when it is zero) pauses until Date, and
+// resumes after it if the customer is still overdue (a broken promise).
+type Promise struct {
+	ID       o2c.ID[Promise] `json:"id"`
+	Customer o2c.CustomerID  `json:"customer"`
+	Currency o2c.Currency    `json:"currency,omitzero"`
+	Amount   o2c.Money       `json:"amount,omitzero"`
+	Date     o2c.Date        `json:"date"`
+	Note     string          `json:"note,omitempty"`
+	Version  int64           `json:"version"`
+}
+
+// Validate checks the promise's fields.
+func (p Promise) Validate() error {
+	switch {
+	case p.ID.IsZero():
+		return invalid("id", "is required", nil)
+	case p.Customer.IsZero():
+		return invalid("customer", "is required", nil)
+	case p.Date.IsZero():
+		return invalid("date", "is required", nil)
+	case !p.Amount.Currency().IsZero() && p.Amount.IsNegative():
+		return invalid("amount", "must not be negative", p.Amount)
+	case len(p.Note) > 500:
+		return invalid("note", "must be at most 500 bytes", nil)
+	}
+	return nil
+}
+
+// Block stops dunning: of a whole customer (Invoice zero) or of one of its
+// invoices, until Until (included) or for good when Until is zero.
+type Block struct {
+	ID       o2c.ID[Block]  `json:"id"`
+	Customer o2c.CustomerID `json:"customer"`
+	Invoice  invoice.ID     `json:"invoice,omitzero"`
+	Reason   string         `json:"reason"`
+	Until    o2c.Date       `json:"until,omitzero"`
+	Version  int64          `json:"version"`
+}
+
+// Validate checks the block's fields.
+func (b Block) Validate() error {
+	switch {
+	case b.ID.IsZero():
+		return invalid("id", "is required", nil)
+	case b.Customer.IsZero():
+		return invalid("customer", "is required", nil)
+	case b.Reason == "" || len(b.Reason) > 500:
+		return invalid("reason", "must be 1-500 bytes", nil)
+	}
+	return nil
+}
+
+// ActiveOn reports whether the block holds on d.
+func (b Block) ActiveOn(d o2c.Date) bool { return b.Until.IsZero() || !d.After(b.Until) }
+
+// HistoryFilter selects history entries. Zero fields do not filter.
+type HistoryFilter struct {
+	Customer o2c.CustomerID
+	Status   LetterStatus
+	// Since keeps entries with a run date on or after it.
+	Since o2c.Date
+	// Limit caps the number of entries (0: all).
+	Limit int
+}
+
+// PendingLetter is a written, undelivered letter: its history entry and
+// the outbox event that carries it.
+type PendingLetter struct {
+	Entry HistoryEntry
+	Event o2c.Event
+}
+
+// DeliveryUpdate records the outcome of one delivery attempt.
+type DeliveryUpdate struct {
+	Key string
+	// Delivered: the notifier accepted the letter at At. Otherwise Error
+	// says why it failed, and Give up marks the letter failed.
+	Delivered bool
+	At        time.Time
+	Error     string
+	GiveUp    bool
+}
+
+// Store is a tenant-bound dunning store: runs, history, promises, blocks
+// and plan assignments. Every method sees only the store's tenant, and
+// joins the transaction carried by ctx (see o2c.Transactor) when there is
+// one, under a savepoint: a failing call writes nothing.
+type Store interface {
+	// TenantID returns the tenant the store is bound to.
+	TenantID() o2c.TenantID
+
+	// Run returns the run of date d, or o2c.ErrNotFound.
+	Run(ctx context.Context, d o2c.Date) (Run, error)
+	// Runs lists runs by date, newest first, up to limit (0: all).
+	Runs(ctx context.Context, limit int) ([]Run, error)
+	// RecordLetters writes, atomically, the run of run.Date (created as
+	// executing if missing, its Letters count raised by the entries
+	// written), the history entries whose Key is new to the tenant, and
+	// for each of those the outbox event named by its Event field, taken
+	// from events (matched by ID). Entries whose key exists are skipped
+	// with their events: that is what makes executing a run twice write
+	// nothing the second time. It returns the keys written. A completed
+	// run is o2c.ErrConflict; an entry without a matching event, an event
+	// of another tenant or an invalid entry is a *o2c.ValidationError; in
+	// every error case nothing is written.
+	RecordLetters(ctx context.Context, run Run, entries []HistoryEntry, events []o2c.Event) ([]string, error)
+	// CompleteRun marks the run of d completed at the given time. A missing
+	// run is o2c.ErrNotFound; completing a completed run is a no-op.
+	CompleteRun(ctx context.Context, d o2c.Date, at time.Time) error
+
+	// History lists entries matching f, oldest first (run date, then
+	// write order).
+	History(ctx context.Context, f HistoryFilter) ([]HistoryEntry, error)
+	// PendingLetters lists up to limit pending letters with their outbox
+	// events, in write order.
+	PendingLetters(ctx context.Context, limit int) ([]PendingLetter, error)
+	// UpdateDelivery applies delivery outcomes atomically: a delivered
+	// letter becomes delivered (and its outbox event delivered); a failed
+	// attempt raises Attempts and records the error, and with GiveUp marks
+	// it failed. Updating a letter that is no longer pending is a no-op;
+	// an unknown key is o2c.ErrNotFound and nothing is updated.
+	UpdateDelivery(ctx context.Context, updates ...DeliveryUpdate) error
+
+	// SavePromise creates (Version 0) or updates (the stored Version, else
+	// o2c.ErrConflict) a promise; p's Version is set to the stored one.
+	SavePromise(ctx context.Context, p *Promise) error
+	// DeletePromise removes a promise; unknown is o2c.ErrNotFound.
+	DeletePromise(ctx context.Context, id o2c.ID[Promise]) error
+	// Promises lists the promises of customer (zero: all), oldest first.
+	Promises(ctx context.Context, customer o2c.CustomerID) ([]Promise, error)
+
+	// SaveBlock creates or updates a block, like SavePromise.
+	SaveBlock(ctx context.Context, b *Block) error
+	// DeleteBlock lifts a block; unknown is o2c.ErrNotFound.
+	DeleteBlock(ctx context.Context, id o2c.ID[Block]) error
+	// Blocks lists the blocks of customer (zero: all), oldest first.
+	Blocks(ctx context.Context, customer o2c.CustomerID) ([]Block, error)
+
+	// SaveAssignment creates or replaces the assignment of (Kind, Key)
+	// with optimistic concurrency like SavePromise.
+	SaveAssignment(ctx context.Context, a *Assignment) error
+	// DeleteAssignment removes it; unknown is o2c.ErrNotFound.
+	DeleteAssignment(ctx context.Context, kind AssignmentKind, key string) error
+	// Assignments lists every assignment, by kind then key.
+	Assignments(ctx context.Context) ([]Assignment, error)
+}
+
+// CheckEntry validates a history entry before it is written; stores call it.
+func CheckEntry(e HistoryEntry) error {
+	switch {
+	case e.Key == "" || len(e.Key) > 400:
+		return invalid("entry.key", "must be 1-400 bytes", e.Key)
+	case e.RunDate.IsZero():
+		return invalid("entry.run_date", "is required", nil)
+	case e.Customer.IsZero():
+		return invalid("entry.customer", "is required", nil)
+	case e.Currency.IsZero():
+		return invalid("entry.currency", "is required", nil)
+	case e.Event.IsZero():
+		return invalid("entry.event", "is required", nil)
+	case e.Level < 0:
+		return invalid("entry.level", "must not be negative", e.Level)
+	case e.Status != LetterPending && e.Status != LetterDelivered && e.Status != LetterFailed:
+		return invalid("entry.status", "must be pending, delivered or failed", e.Status)
+	}
+	return nil
+}
