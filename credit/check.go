@@ -310,11 +310,8 @@ func (c *Checker) Check(ctx context.Context, o *order.Order, p Point) (Result, e
 		cur = limit.Currency()
 	}
 	res.LimitSource, res.Limit = src, limit
-	pos, err := c.opts.Source.Position(ctx, o.Customer())
-	if err != nil {
-		return Result{}, err
-	}
-	if res.Exposure, err = Compute(pos, cur, asOf, c.opts.Rules, c.opts.Rates, o.ID()); err != nil {
+	var items overdueCounter
+	if res.Exposure, items, err = c.exposure(ctx, o.Customer(), cur, asOf, o.ID()); err != nil {
 		return Result{}, err
 	}
 	if res.Exposure, err = c.addMembers(ctx, res.Exposure, members, cur, asOf, o.ID()); err != nil {
@@ -345,7 +342,7 @@ func (c *Checker) Check(ctx context.Context, o *order.Order, p Point) (Result, e
 				what, limit, res.Over, res.Exposure, res.OrderValue, res.Projected))
 		}
 	}
-	c.overdue(&res, pos, asOf)
+	res.OverdueItems, res.OldestOverdueDays = items.overdue(asOf.AddDays(-c.opts.Policy.OverdueDays), asOf)
 	if checks.Overdue && res.OverdueItems > 0 {
 		hold(order.ReasonOverdueItems, fmt.Sprintf("%d open item(s) overdue by more than %d days, the oldest by %d days",
 			res.OverdueItems, c.opts.Policy.OverdueDays, res.OldestOverdueDays))
@@ -406,11 +403,7 @@ func (c *Checker) limitFor(ctx context.Context, p *Profile) (o2c.Money, LimitSou
 
 func (c *Checker) addMembers(ctx context.Context, e Exposure, members []o2c.CustomerID, cur o2c.Currency, asOf o2c.Date, skip order.ID) (Exposure, error) {
 	for _, m := range members {
-		pos, err := c.opts.Source.Position(ctx, m)
-		if err != nil {
-			return Exposure{}, err
-		}
-		me, err := Compute(pos, cur, asOf, c.opts.Rules, c.opts.Rates, skip)
+		me, _, err := c.exposure(ctx, m, cur, asOf, skip)
 		if err != nil {
 			return Exposure{}, err
 		}
@@ -433,24 +426,36 @@ func (c *Checker) orderValue(o *order.Order, cur o2c.Currency, asOf o2c.Date) (o
 	return e.Total, nil
 }
 
-func (c *Checker) overdue(res *Result, pos Position, asOf o2c.Date) {
-	cutoff := asOf.AddDays(-c.opts.Policy.OverdueDays)
-	for _, it := range pos.Items {
-		undisputed, err := it.Open.Sub(it.Disputed)
-		if err != nil && !it.Disputed.IsZero() {
-			continue
-		}
+// overdueCounter counts a customer's overdue receivables: how many fell
+// due before cutoff, and how many days before asOf the oldest did.
+type overdueCounter interface {
+	overdue(cutoff, asOf o2c.Date) (n, oldest int)
+}
+
+type itemList []ItemEntry
+
+func (l itemList) overdue(cutoff, asOf o2c.Date) (int, int) { return overdueItems(l, cutoff, asOf) }
+
+// exposure returns customer's exposure under the checker's rules without
+// the order skip, and its receivables for the overdue check. A source that
+// keeps receivables folded (a [*Tracker]) is asked for its summary, which
+// costs the same whatever the number of open items; any other for the
+// position, computed with [Compute].
+func (c *Checker) exposure(ctx context.Context, customer o2c.CustomerID, cur o2c.Currency, asOf o2c.Date, skip order.ID) (Exposure, overdueCounter, error) {
+	if s, ok := c.opts.Source.(summarizer); ok {
+		sum, err := s.summary(ctx, customer)
 		if err != nil {
-			undisputed = it.Open
+			return Exposure{}, nil, err
 		}
-		if it.DueDate.IsZero() || !undisputed.IsPositive() || !it.DueDate.Before(cutoff) {
-			continue
-		}
-		res.OverdueItems++
-		if d := it.DueDate.DaysUntil(asOf); d > res.OldestOverdueDays {
-			res.OldestOverdueDays = d
-		}
+		e, err := computeSummary(sum, cur, asOf, c.opts.Rules, c.opts.Rates, skip)
+		return e, sum.items, err
 	}
+	pos, err := c.opts.Source.Position(ctx, customer)
+	if err != nil {
+		return Exposure{}, nil, err
+	}
+	e, err := Compute(pos, cur, asOf, c.opts.Rules, c.opts.Rates, skip)
+	return e, itemList(pos.Items), err
 }
 
 // waive sets aside every reason but a block when the order was released

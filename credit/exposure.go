@@ -1,9 +1,11 @@
 package credit
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/cashcycle/sdk/invoice"
 	"github.com/cashcycle/sdk/o2c"
@@ -70,9 +72,17 @@ func itemEntryOf(it invoice.OpenItem) ItemEntry {
 		Currency: it.Open.Currency(), Open: it.Open, Disputed: it.Disputed, DueDate: it.DueDate}
 }
 
+// sort sorts the entries by ID. IDs are UUIDs, whose text is hex in byte
+// order, so comparing the bytes gives the order of the text without
+// formatting it.
 func (p *Position) sort() {
-	sort.Slice(p.Orders, func(i, j int) bool { return p.Orders[i].Order.String() < p.Orders[j].Order.String() })
-	sort.Slice(p.Items, func(i, j int) bool { return p.Items[i].Invoice.String() < p.Items[j].Invoice.String() })
+	slices.SortFunc(p.Orders, func(a, b OrderEntry) int { return compareID(a.Order, b.Order) })
+	slices.SortFunc(p.Items, func(a, b ItemEntry) int { return compareID(a.Invoice, b.Invoice) })
+}
+
+func compareID[T any](a, b o2c.ID[T]) int {
+	x, y := a.UUID(), b.UUID()
+	return bytes.Compare(x[:], y[:])
 }
 
 // StoreSource recomputes positions from the order and invoice stores
@@ -230,21 +240,8 @@ func (e Exposure) String() string {
 		e.Total, e.OpenOrders, e.Deliveries, e.Receivables, e.Disputed)
 }
 
-type bucket struct{ open, deliv, recv, disp map[o2c.Currency]o2c.Money }
-
-func addTo(m map[o2c.Currency]o2c.Money, a o2c.Money) error {
-	if a.IsZero() {
-		return nil
-	}
-	cur, ok := m[a.Currency()]
-	if !ok {
-		m[a.Currency()] = a
-		return nil
-	}
-	s, err := cur.Add(a)
-	m[a.Currency()] = s
-	return err
-}
+// bucket sums the amounts of each category per currency.
+type bucket struct{ open, deliv, recv, disp sums }
 
 // Compute returns pos's exposure in currency cur as of asOf under rules,
 // converting with rates. The order skip (if not zero) is left out: a
@@ -256,41 +253,32 @@ func Compute(pos Position, cur o2c.Currency, asOf o2c.Date, rules Rules, rates R
 	if cur.IsZero() {
 		return Exposure{}, invalid("currency", "is required", "")
 	}
-	b := bucket{open: map[o2c.Currency]o2c.Money{}, deliv: map[o2c.Currency]o2c.Money{},
-		recv: map[o2c.Currency]o2c.Money{}, disp: map[o2c.Currency]o2c.Money{}}
-	for _, o := range pos.Orders {
-		if (!skip.IsZero() && o.Order == skip) || (rules.ExcludeHeld && o.Status == order.StateOnCreditHold) {
-			continue
-		}
-		if err := b.addOrder(o, asOf, rules); err != nil {
-			return Exposure{}, err
-		}
-	}
+	var b bucket
+	b.addOrders(pos.Orders, asOf, rules, skip)
 	if !rules.ExcludeReceivables {
 		for _, it := range pos.Items {
-			if err := addTo(b.recv, it.Open); err != nil {
-				return Exposure{}, err
-			}
+			b.recv.add(it.Open)
 			if !rules.KeepDisputed {
-				if err := addTo(b.disp, it.Disputed); err != nil {
-					return Exposure{}, err
-				}
+				b.disp.add(it.Disputed)
 			}
 		}
 	}
 	return b.total(cur, rules, rates)
 }
 
-func (b bucket) addOrder(o OrderEntry, asOf o2c.Date, rules Rules) error {
-	if !rules.ExcludeOpenOrders && inHorizon(o.RequestedDelivery, asOf, rules.Horizon) {
-		if err := addTo(b.open, o.OpenOrder); err != nil {
-			return err
+// addOrders adds what orders expose under rules as of asOf, but skip.
+func (b *bucket) addOrders(orders []OrderEntry, asOf o2c.Date, rules Rules, skip order.ID) {
+	for _, o := range orders {
+		if (!skip.IsZero() && o.Order == skip) || (rules.ExcludeHeld && o.Status == order.StateOnCreditHold) {
+			continue
+		}
+		if !rules.ExcludeOpenOrders && inHorizon(o.RequestedDelivery, asOf, rules.Horizon) {
+			b.open.add(o.OpenOrder)
+		}
+		if !rules.ExcludeDeliveries {
+			b.deliv.add(o.Uninvoiced)
 		}
 	}
-	if !rules.ExcludeDeliveries {
-		return addTo(b.deliv, o.Uninvoiced)
-	}
-	return nil
 }
 
 func inHorizon(d, asOf o2c.Date, horizon int) bool {
@@ -299,15 +287,11 @@ func inHorizon(d, asOf o2c.Date, horizon int) bool {
 
 func (b bucket) total(cur o2c.Currency, rules Rules, rates RateSource) (Exposure, error) {
 	e := ZeroExposure(cur)
-	sum := func(m map[o2c.Currency]o2c.Money) (o2c.Money, error) {
-		codes := make([]o2c.Currency, 0, len(m))
-		for c := range m {
-			codes = append(codes, c)
-		}
-		sort.Slice(codes, func(i, j int) bool { return codes[i].Code() < codes[j].Code() })
+	convert := func(m sums) (o2c.Money, error) {
+		slices.SortFunc(m, func(a, b sum) int { return strings.Compare(a.cur.Code(), b.cur.Code()) })
 		total := o2c.Zero(cur)
-		for _, c := range codes {
-			v, err := Convert(rates, m[c], cur, rules.Rounding)
+		for _, s := range m {
+			v, err := Convert(rates, moneyOf(s.value(), s.cur), cur, rules.Rounding)
 			if err != nil {
 				return o2c.Money{}, err
 			}
@@ -318,16 +302,16 @@ func (b bucket) total(cur o2c.Currency, rules Rules, rates RateSource) (Exposure
 		return total, nil
 	}
 	var err error
-	if e.OpenOrders, err = sum(b.open); err != nil {
+	if e.OpenOrders, err = convert(b.open); err != nil {
 		return Exposure{}, err
 	}
-	if e.Deliveries, err = sum(b.deliv); err != nil {
+	if e.Deliveries, err = convert(b.deliv); err != nil {
 		return Exposure{}, err
 	}
-	if e.Receivables, err = sum(b.recv); err != nil {
+	if e.Receivables, err = convert(b.recv); err != nil {
 		return Exposure{}, err
 	}
-	if e.Disputed, err = sum(b.disp); err != nil {
+	if e.Disputed, err = convert(b.disp); err != nil {
 		return Exposure{}, err
 	}
 	e.Total, err = o2c.Sum(cur, e.OpenOrders, e.Deliveries, e.Receivables, e.Disputed.Neg())

@@ -259,6 +259,33 @@ func TestPropertyIncrementalEqualsRecompute(t *testing.T) {
 			require.Equal(t, len(want.Orders), len(got.Orders))
 			require.Equal(t, len(want.Items), len(got.Items))
 		}
+		// a checker on the tracker (which folds receivables) decides as one
+		// on the stores
+		for i, c := range customers {
+			probe, err := order.New("acme", order.Details{Customer: c, Currency: o2c.EUR, Lines: zeroRated(o2c.FromMinor(rapid.Int64Range(1, 500_000).Draw(t, fmt.Sprintf("probe%d", i)), o2c.EUR))}, clock.Now())
+			require.NoError(t, err)
+			require.NoError(t, probe.Place(clock.Now(), ""))
+			policy := credit.Policy{OverdueDays: rapid.IntRange(0, 40).Draw(t, fmt.Sprintf("overdue%d", i)),
+				Points: map[credit.Point]credit.Checks{credit.PointOrder: {Limit: true, Overdue: true}}}
+			limit := o2c.FromMinor(rapid.Int64Range(0, 5_000_000).Draw(t, fmt.Sprintf("limit%d", i)), o2c.EUR)
+			rules := credit.Rules{Horizon: horizon, KeepDisputed: rapid.Bool().Draw(t, fmt.Sprintf("keep%d", i))}
+			results := make([]credit.Result, 0, 2)
+			for _, source := range []credit.Source{src, tracker} {
+				checker, err := credit.NewChecker(credit.Options{Store: s.Credit(), Source: source, Rates: rates, Rules: rules,
+					Policy: policy, DefaultLimit: limit, Clock: clock})
+				require.NoError(t, err)
+				res, err := checker.Check(ctx, probe, credit.PointOrder)
+				require.NoError(t, err)
+				results = append(results, res)
+			}
+			want, got := results[0], results[1]
+			require.Equal(t, want.Exposure.String(), got.Exposure.String())
+			require.Equal(t, want.Projected.String(), got.Projected.String())
+			require.Equal(t, want.OverdueItems, got.OverdueItems)
+			require.Equal(t, want.OldestOverdueDays, got.OldestOverdueDays)
+			require.Equal(t, want.Outcome, got.Outcome)
+			require.Equal(t, want.Message(), got.Message())
+		}
 		// a full recompute seeds a tracker to the same figures
 		all, err := src.All(ctx)
 		require.NoError(t, err)

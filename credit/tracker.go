@@ -33,6 +33,18 @@ type Tracker struct {
 type tracked struct {
 	orders map[order.ID]stamped[OrderEntry]
 	items  map[invoice.ID]stamped[ItemEntry]
+	// totals fold the open receivables among items, kept as items change,
+	// so that a check does not walk them (see [Tracker.summary])
+	totals itemTotals
+}
+
+// setItem records the figures of item id, keeping the totals.
+func (tc *tracked) setItem(id invoice.ID, it stamped[ItemEntry]) {
+	if prev, ok := tc.items[id]; ok {
+		tc.totals.apply(prev.v, -1)
+	}
+	tc.items[id] = it
+	tc.totals.apply(it.v, 1)
 }
 
 type stamped[T any] struct {
@@ -40,7 +52,10 @@ type stamped[T any] struct {
 	v  T
 }
 
-var _ Source = (*Tracker)(nil)
+var (
+	_ Source     = (*Tracker)(nil)
+	_ summarizer = (*Tracker)(nil)
+)
 
 // NewTracker returns an empty tracker of tenant. fallback (optional) is
 // where a customer is recomputed from when an event lacks a figure the
@@ -80,7 +95,7 @@ func (t *Tracker) load(c o2c.CustomerID, p Position, at time.Time) {
 		tc.orders[o.Order] = stamped[OrderEntry]{at, o}
 	}
 	for _, it := range p.Items {
-		tc.items[it.Invoice] = stamped[ItemEntry]{at, it}
+		tc.setItem(it.Invoice, stamped[ItemEntry]{at, it})
 	}
 	t.customers[c] = tc
 }
@@ -106,6 +121,26 @@ func (t *Tracker) Position(_ context.Context, customer o2c.CustomerID) (Position
 	}
 	p.sort()
 	return p, nil
+}
+
+// summary implements summarizer: the customer's orders that expose
+// something and a copy of its receivable totals, in O(orders + currencies
+// + due dates) whatever the number of open items.
+func (t *Tracker) summary(_ context.Context, customer o2c.CustomerID) (summary, error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	tc := t.customers[customer]
+	if tc == nil {
+		return summary{}, nil
+	}
+	var s summary
+	for _, o := range tc.orders {
+		if o.v.counts() {
+			s.orders = append(s.orders, o.v)
+		}
+	}
+	s.items = tc.totals.clone()
+	return s, nil
 }
 
 // Apply updates the tracker with one event. Events of other aggregates
@@ -202,6 +237,6 @@ func (t *Tracker) applyInvoice(e o2c.Event) error {
 	if prev, ok := tc.items[id]; ok && e.OccurredAt.Before(prev.at) {
 		return nil
 	}
-	tc.items[id] = stamped[ItemEntry]{e.OccurredAt, entry}
+	tc.setItem(id, stamped[ItemEntry]{e.OccurredAt, entry})
 	return nil
 }
