@@ -20,6 +20,10 @@ type Status string
 const (
 	StatusPending   Status = "pending"
 	StatusDelivered Status = "delivered"
+	// StatusDead is a dead-lettered record: a [Dispatcher] gave up on it
+	// after its last allowed attempt or a [PermanentError]. It is no longer
+	// pending; [Claimer.Dead] lists it.
+	StatusDead Status = "dead"
 )
 
 // Record is an event in the outbox with its delivery bookkeeping.
@@ -29,6 +33,11 @@ type Record struct {
 	Status      Status    //
 	Attempts    int       // delivery attempts so far
 	DeliveredAt time.Time // zero until delivered
+	// NextAttemptAt is when the record is next due for a dispatcher: zero
+	// for a fresh record (due at once), the lease end while a dispatcher
+	// holds it, the backoff end after a failure.
+	NextAttemptAt time.Time
+	LastError     string // the last failed attempt's error, empty if none
 }
 
 // Store is a tenant-bound outbox. Every method sees only the records of the

@@ -10,11 +10,17 @@ import (
 )
 
 func TestOutboxConformance(t *testing.T) {
-	outboxtest.RunStoreTests(t, func(t *testing.T) outboxtest.Harness {
-		db := memory.New()
-		return outboxtest.Harness{
-			Tx:    db,
-			Store: func(tenant o2c.TenantID) outbox.Store { return db.MustTenant(tenant).Outbox() },
-		}
-	})
+	outboxtest.RunStoreTests(t, outboxHarness)
+}
+
+func TestOutboxDispatchConformance(t *testing.T) {
+	outboxtest.RunDispatchTests(t, outboxHarness)
+}
+
+func outboxHarness(*testing.T) outboxtest.Harness {
+	db := memory.New()
+	return outboxtest.Harness{
+		Tx:    db,
+		Store: func(tenant o2c.TenantID) outbox.Store { return db.MustTenant(tenant).Outbox() },
+	}
 }

@@ -1,9 +1,12 @@
 package sql
 
 import (
+	"cmp"
 	"context"
 	stdsql "database/sql"
 	"errors"
+	"slices"
+	"time"
 
 	"github.com/cashcycle/sdk/o2c"
 	"github.com/cashcycle/sdk/outbox"
@@ -15,7 +18,11 @@ type Outbox struct {
 	tenant o2c.TenantID
 }
 
-var _ outbox.Store = (*Outbox)(nil)
+var _ outbox.DispatchStore = (*Outbox)(nil)
+
+// Dispatch returns the tenant's outbox as an outbox.DispatchStore, for an
+// outbox.Dispatcher.
+func (s *Store) Dispatch() outbox.DispatchStore { return &Outbox{db: s.db, tenant: s.tenant} }
 
 // Append implements outbox.Store.
 func (o *Outbox) Append(ctx context.Context, events ...o2c.Event) error {
@@ -72,12 +79,19 @@ func (o *Outbox) Pending(ctx context.Context, limit int) ([]outbox.Record, error
 	if limit <= 0 {
 		return nil, o2c.NewValidationError("limit", "must be positive")
 	}
-	rows, err := o.db.reader(ctx).QueryContext(ctx, `SELECT seq, event_id, tenant, aggregate_type, aggregate_id, event_type,
-		occurred_at, payload, status, attempts, delivered_at
+	rows, err := o.db.reader(ctx).QueryContext(ctx, `SELECT `+outboxColumns+`
 		FROM o2c_outbox WHERE tenant = $1 AND status = 'pending' ORDER BY seq LIMIT $2`, string(o.tenant), limit)
 	if err != nil {
 		return nil, o.db.translate(err)
 	}
+	return scanRecords(rows)
+}
+
+const outboxColumns = `seq, event_id, tenant, aggregate_type, aggregate_id, event_type,
+		occurred_at, payload, status, attempts, delivered_at, next_attempt_at, last_error`
+
+// scanRecords reads rows of outboxColumns and closes them.
+func scanRecords(rows *stdsql.Rows) ([]outbox.Record, error) {
 	defer rows.Close()
 	var out []outbox.Record
 	for rows.Next() {
@@ -88,9 +102,11 @@ func (o *Outbox) Pending(ctx context.Context, limit int) ([]outbox.Record, error
 			status    string
 			occurred  nullTime
 			delivered nullTime
+			next      nullTime
+			lastErr   *string
 		)
 		if err := rows.Scan(&r.Seq, &r.Event.ID, &tenant, &r.Event.AggregateType, &r.Event.AggregateID, &r.Event.Type,
-			&occurred, &payload, &status, &r.Attempts, &delivered); err != nil {
+			&occurred, &payload, &status, &r.Attempts, &delivered, &next, &lastErr); err != nil {
 			return nil, err
 		}
 		r.Event.Tenant = o2c.TenantID(tenant)
@@ -100,6 +116,10 @@ func (o *Outbox) Pending(ctx context.Context, limit int) ([]outbox.Record, error
 		}
 		r.Status = outbox.Status(status)
 		r.DeliveredAt = delivered.T
+		r.NextAttemptAt = next.T
+		if lastErr != nil {
+			r.LastError = *lastErr
+		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -130,4 +150,81 @@ func (o *Outbox) MarkDelivered(ctx context.Context, ids ...o2c.EventID) error {
 		}
 		return nil
 	})
+}
+
+// Claim implements outbox.Claimer. On PostgreSQL the due rows are locked
+// with FOR UPDATE SKIP LOCKED, so concurrent claimers pass over each other's
+// rows instead of waiting; SQLite has one writer at a time. The lease is
+// written in the same transaction.
+func (o *Outbox) Claim(ctx context.Context, limit int, now time.Time, lease time.Duration) ([]outbox.Record, error) {
+	if limit <= 0 {
+		return nil, o2c.NewValidationError("limit", "must be positive")
+	}
+	if lease <= 0 {
+		return nil, o2c.NewValidationError("lease", "must be positive")
+	}
+	lock := ""
+	if o.db.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	var out []outbox.Record
+	err := o.db.write(ctx, func(q querier) error {
+		rows, err := q.QueryContext(ctx, `UPDATE o2c_outbox SET next_attempt_at = $1
+			WHERE seq IN (SELECT seq FROM o2c_outbox
+				WHERE tenant = $2 AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
+				ORDER BY seq LIMIT $4`+lock+`)
+			RETURNING `+outboxColumns, o.db.ts(now.Add(lease)), string(o.tenant), o.db.ts(now), limit)
+		if err != nil {
+			return err
+		}
+		out, err = scanRecords(rows)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b outbox.Record) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out, nil
+}
+
+// MarkFailed implements outbox.Claimer.
+func (o *Outbox) MarkFailed(ctx context.Context, id o2c.EventID, reason string, next time.Time, dead bool) error {
+	status := outbox.StatusPending
+	if dead {
+		status = outbox.StatusDead
+	}
+	return o.db.write(ctx, func(q querier) error {
+		res, err := q.ExecContext(ctx, `UPDATE o2c_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, status = $3
+			WHERE tenant = $4 AND event_id = $5 AND status = 'pending'`,
+			reason, o.db.ts(next), string(status), string(o.tenant), id.String())
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			return nil
+		}
+		var one int
+		if err := q.QueryRowContext(ctx, `SELECT 1 FROM o2c_outbox WHERE tenant = $1 AND event_id = $2`,
+			string(o.tenant), id.String()).Scan(&one); errors.Is(err, stdsql.ErrNoRows) {
+			return o2c.NotFound("outbox event", id.String())
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
+}
+
+// Dead implements outbox.Claimer.
+func (o *Outbox) Dead(ctx context.Context, limit int) ([]outbox.Record, error) {
+	if limit <= 0 {
+		return nil, o2c.NewValidationError("limit", "must be positive")
+	}
+	rows, err := o.db.reader(ctx).QueryContext(ctx, `SELECT `+outboxColumns+`
+		FROM o2c_outbox WHERE tenant = $1 AND status = 'dead' ORDER BY seq LIMIT $2`, string(o.tenant), limit)
+	if err != nil {
+		return nil, o.db.translate(err)
+	}
+	return scanRecords(rows)
 }

@@ -41,3 +41,16 @@ func TestOutboxConformancePostgres(t *testing.T) {
 		return harness(sqltest.Postgres(t, o2csql.Options{}))
 	})
 }
+
+func TestOutboxDispatchConformanceSQLite(t *testing.T) {
+	outboxtest.RunDispatchTests(t, func(t *testing.T) outboxtest.Harness {
+		return harness(sqltest.SQLite(t, o2csql.Options{}))
+	})
+}
+
+func TestOutboxDispatchConformancePostgres(t *testing.T) {
+	sqltest.PostgresDSN(t)
+	outboxtest.RunDispatchTests(t, func(t *testing.T) outboxtest.Harness {
+		return harness(sqltest.Postgres(t, o2csql.Options{}))
+	})
+}
