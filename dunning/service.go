@@ -263,6 +263,16 @@ func (s *Service) Execute(ctx context.Context, p Proposal) (RunResult, error) {
 			keys, err = s.cfg.Store.RecordLetters(ctx, runRec, entries, events)
 			return err
 		})
+		if errors.Is(err, o2c.ErrConflict) {
+			// Another process completed the run of this date while this
+			// one was preparing: like a run found completed at the start,
+			// this call writes nothing more.
+			if done, rerr := s.cfg.Store.Run(ctx, p.AsOf); rerr == nil && done.Status == RunCompleted {
+				res.Run, res.AlreadyCompleted = done, true
+				res.Skipped += len(p.Letters) - start
+				return res, nil
+			}
+		}
 		if err != nil {
 			return res, err
 		}

@@ -150,10 +150,23 @@ func (d *Dunning) RecordLetters(ctx context.Context, run dunning.Run, entries []
 	err := d.tx(ctx, func(ctx context.Context, q querier) error {
 		written = nil
 		stored, err := dunningRunsTable.getWith(ctx, d.db, q, d.tenant, run.Date.String(), true)
-		if err != nil && !errors.Is(err, o2c.ErrNotFound) {
+		if errors.Is(err, o2c.ErrNotFound) {
+			// Create the run row before anything else, then lock it: two
+			// processes executing the same date at once then queue on
+			// that row instead of both inserting it (the loser's insert
+			// waits for the winner's commit, fails on the primary key
+			// under its savepoint, and it goes on with the winner's row).
+			rec := run
+			rec.Status, rec.Letters, rec.CompletedAt, rec.Version = dunning.RunExecuting, 0, time.Time{}, 0
+			if err := dunningRunsTable.insert(ctx, d.db, d.tenant, &rec, nil); err != nil && !errors.Is(err, o2c.ErrConflict) {
+				return err
+			}
+			stored, err = dunningRunsTable.getWith(ctx, d.db, q, d.tenant, run.Date.String(), true)
+		}
+		if err != nil {
 			return err
 		}
-		if stored != nil && stored.Status == dunning.RunCompleted {
+		if stored.Status == dunning.RunCompleted {
 			return o2c.Conflict("dunning run", run.Date.String(), "is completed")
 		}
 		if written, err = d.insertHistory(ctx, q, entries); err != nil {
@@ -169,11 +182,6 @@ func (d *Dunning) RecordLetters(ctx context.Context, run dunning.Run, entries []
 		}
 		if err := d.insertEvents(ctx, q, evs); err != nil {
 			return err
-		}
-		if stored == nil {
-			rec := run
-			rec.Status, rec.Letters, rec.CompletedAt, rec.Version = dunning.RunExecuting, len(written), time.Time{}, 0
-			return dunningRunsTable.insert(ctx, d.db, d.tenant, &rec, nil)
 		}
 		stored.Letters += len(written)
 		return dunningRunsTable.saveWith(ctx, d.db, q, d.tenant, stored, nil)
