@@ -61,16 +61,22 @@ func invoiceNumbers(db *DB) *table[invUniqueRow] {
 	return invUniqueTable(db, "invoice_numbers", "invoice number")
 }
 
+var invoices = &aggregates[invoice.Invoice, invoice.Snapshot]{
+	table:    invoiceTable,
+	kind:     "invoice",
+	snapshot: (*invoice.Invoice).Snapshot,
+	restore:  invoice.FromSnapshot,
+	tenant:   (*invoice.Invoice).Tenant,
+	events:   (*invoice.Invoice).PendingEvents,
+}
+
 // TenantID implements invoice.Store.
 func (s *Invoices) TenantID() o2c.TenantID { return s.tenant }
 
 // Create implements invoice.Store.
 func (s *Invoices) Create(ctx context.Context, inv *invoice.Invoice) error {
-	if inv == nil {
-		return o2c.NewValidationError("invoice", "is required")
-	}
-	if inv.Tenant() != s.tenant {
-		return &o2c.ValidationError{Field: "invoice.tenant", Rule: "must be the store's tenant " + string(s.tenant), Value: string(inv.Tenant())}
+	if err := invoices.checkTenant(s.tenant, inv); err != nil {
+		return err
 	}
 	snap := inv.Snapshot()
 	snap.Version = 0
@@ -83,16 +89,13 @@ func (s *Invoices) Create(ctx context.Context, inv *invoice.Invoice) error {
 	if err != nil {
 		return err
 	}
-	return invReload(inv, snap)
+	return invoices.reload(inv, snap)
 }
 
 // Save implements invoice.Store.
 func (s *Invoices) Save(ctx context.Context, inv *invoice.Invoice) error {
-	if inv == nil {
-		return o2c.NewValidationError("invoice", "is required")
-	}
-	if inv.Tenant() != s.tenant {
-		return &o2c.ValidationError{Field: "invoice.tenant", Rule: "must be the store's tenant " + string(s.tenant), Value: string(inv.Tenant())}
+	if err := invoices.checkTenant(s.tenant, inv); err != nil {
+		return err
 	}
 	snap := inv.Snapshot()
 	err := invAtomic(ctx, s.db, func(ctx context.Context) error {
@@ -114,7 +117,7 @@ func (s *Invoices) Save(ctx context.Context, inv *invoice.Invoice) error {
 	if err != nil {
 		return err
 	}
-	return invReload(inv, snap)
+	return invoices.reload(inv, snap)
 }
 
 // invAtomic runs fn, which may make several table calls with the context
@@ -138,23 +141,9 @@ func (s *Invoices) indexNumber(ctx context.Context, snap invoice.Snapshot) error
 	return nil
 }
 
-// invReload sets inv to the stored snapshot (fresh version, no pending events).
-func invReload(inv *invoice.Invoice, snap invoice.Snapshot) error {
-	fresh, err := invoice.FromSnapshot(snap)
-	if err != nil {
-		return err
-	}
-	*inv = *fresh
-	return nil
-}
-
 // Get implements invoice.Store.
 func (s *Invoices) Get(ctx context.Context, id invoice.ID) (*invoice.Invoice, error) {
-	snap, err := invoiceTable(s.db).get(ctx, s.db, s.tenant, id.String())
-	if err != nil {
-		return nil, err
-	}
-	return invoice.FromSnapshot(*snap)
+	return invoices.get(ctx, s.db, s.tenant, id.String())
 }
 
 // GetByNumber implements invoice.Store.
@@ -179,33 +168,19 @@ func (s *Invoices) GetByNumber(ctx context.Context, number string) (*invoice.Inv
 func (s *Invoices) Update(ctx context.Context, id invoice.ID, fn func(*invoice.Invoice) error) (*invoice.Invoice, error) {
 	var out *invoice.Invoice
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		snap, err := invoiceTable(s.db).update(ctx, s.db, s.tenant, id.String(), func(doc *invoice.Snapshot) ([]o2c.Event, error) {
-			inv, err := invoice.FromSnapshot(*doc)
-			if err != nil {
-				return nil, err
-			}
-			if err := fn(inv); err != nil {
-				return nil, err
-			}
+		var err error
+		out, err = invoices.update(ctx, s.db, s.tenant, id.String(), fn, func(doc *invoice.Snapshot, inv *invoice.Invoice) error {
 			if inv.ID() != id || inv.Tenant() != s.tenant {
-				return nil, o2c.NewValidationError("invoice", "an update must not change the identity")
+				return o2c.NewValidationError("invoice", "an update must not change the identity")
 			}
-			before := doc.Number
-			*doc = inv.Snapshot()
-			if doc.Number != before {
+			if before := doc.Number; inv.Number() != before {
 				if before != "" {
-					return nil, o2c.NewValidationError("number", "must not change once set")
+					return o2c.NewValidationError("number", "must not change once set")
 				}
-				if err := s.indexNumber(ctx, *doc); err != nil {
-					return nil, err
-				}
+				return s.indexNumber(ctx, inv.Snapshot())
 			}
-			return inv.PendingEvents(), nil
+			return nil
 		})
-		if err != nil {
-			return err
-		}
-		out, err = invoice.FromSnapshot(*snap)
 		return err
 	})
 	return out, err

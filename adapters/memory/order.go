@@ -20,8 +20,8 @@ var _ order.Store = (*Orders)(nil)
 // Orders returns the tenant's order store.
 func (s *Store) Orders() order.Store { return &Orders{db: s.db, tenant: s.tenant} }
 
-func (s *Orders) table() *table[order.Snapshot] {
-	return tableOf(s.db, "orders", func() *table[order.Snapshot] {
+func orderTable(db *DB) *table[order.Snapshot] {
+	return tableOf(db, "orders", func() *table[order.Snapshot] {
 		return &table[order.Snapshot]{
 			kind:       "order",
 			id:         func(o *order.Snapshot) string { return o.ID.String() },
@@ -29,6 +29,17 @@ func (s *Orders) table() *table[order.Snapshot] {
 			setVersion: func(o *order.Snapshot, v int64) { o.Version = v },
 		}
 	})
+}
+
+var orders = &aggregates[order.Order, order.Snapshot]{
+	table:    orderTable,
+	kind:     "order",
+	snapshot: (*order.Order).Snapshot,
+	restore:  order.FromSnapshot,
+	tenant:   (*order.Order).Tenant,
+	events:   (*order.Order).PendingEvents,
+	check:    order.CheckTenant,
+	pull:     (*order.Order).PullEvents,
 }
 
 // TenantID implements order.Store.
@@ -42,65 +53,27 @@ func (s *Orders) Create(ctx context.Context, o *order.Order) error {
 	if o.Version() != 0 {
 		return &o2c.ValidationError{Field: "version", Rule: "must be 0: the order is stored already (use Save or Update)"}
 	}
-	snap := o.Snapshot()
-	if err := s.table().insert(ctx, s.db, s.tenant, &snap, o.PendingEvents()); err != nil {
-		return err
-	}
-	return reload(o, snap)
-}
-
-// reload replaces o by the order as stored (new version, no pending events).
-func reload(o *order.Order, snap order.Snapshot) error {
-	fresh, err := order.FromSnapshot(snap)
-	if err != nil {
-		return err
-	}
-	*o = *fresh
-	return nil
+	return orders.create(ctx, s.db, s.tenant, o)
 }
 
 // Get implements order.Store.
 func (s *Orders) Get(ctx context.Context, id order.ID) (*order.Order, error) {
-	snap, err := s.table().get(ctx, s.db, s.tenant, id.String())
-	if err != nil {
-		return nil, err
-	}
-	return order.FromSnapshot(*snap)
+	return orders.get(ctx, s.db, s.tenant, id.String())
 }
 
 // Update implements order.Store.
 func (s *Orders) Update(ctx context.Context, id order.ID, fn func(o *order.Order) error) (*order.Order, error) {
-	snap, err := s.table().update(ctx, s.db, s.tenant, id.String(), func(sn *order.Snapshot) ([]o2c.Event, error) {
-		o, err := order.FromSnapshot(*sn)
-		if err != nil {
-			return nil, err
-		}
-		if err := fn(o); err != nil {
-			return nil, err
-		}
+	return orders.update(ctx, s.db, s.tenant, id.String(), fn, func(_ *order.Snapshot, o *order.Order) error {
 		if o.ID() != id || o.Tenant() != s.tenant {
-			return nil, &o2c.ValidationError{Field: "order", Rule: "the update must change the order it was given, not replace it"}
+			return &o2c.ValidationError{Field: "order", Rule: "the update must change the order it was given, not replace it"}
 		}
-		events := o.PullEvents()
-		*sn = o.Snapshot()
-		return events, nil
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return order.FromSnapshot(*snap)
 }
 
 // Save implements order.Store.
 func (s *Orders) Save(ctx context.Context, o *order.Order) error {
-	if err := order.CheckTenant(s.tenant, o); err != nil {
-		return err
-	}
-	snap := o.Snapshot()
-	if err := s.table().save(ctx, s.db, s.tenant, &snap, o.PendingEvents()); err != nil {
-		return err
-	}
-	return reload(o, snap)
+	return orders.save(ctx, s.db, s.tenant, o)
 }
 
 // List implements order.Store.
@@ -116,7 +89,7 @@ func (s *Orders) List(ctx context.Context, q order.Query) ([]*order.Order, error
 		ua, ub := a.ID.UUID(), b.ID.UUID()
 		return bytes.Compare(ua[:], ub[:]) < 0
 	}
-	snaps, err := s.table().list(ctx, s.db, s.tenant, keep, byID, q.Limit, q.Offset)
+	snaps, err := orderTable(s.db).list(ctx, s.db, s.tenant, keep, byID, q.Limit, q.Offset)
 	if err != nil {
 		return nil, err
 	}

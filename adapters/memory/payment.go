@@ -34,16 +34,22 @@ func paymentKeys(db *DB) *table[invUniqueRow] {
 	return invUniqueTable(db, "payment_keys", "payment idempotency key")
 }
 
+var payments = &aggregates[invoice.Payment, invoice.PaymentSnapshot]{
+	table:    paymentTable,
+	kind:     "payment",
+	snapshot: (*invoice.Payment).Snapshot,
+	restore:  invoice.PaymentFromSnapshot,
+	tenant:   (*invoice.Payment).Tenant,
+	events:   (*invoice.Payment).PendingEvents,
+}
+
 // TenantID implements invoice.PaymentStore.
 func (s *Payments) TenantID() o2c.TenantID { return s.tenant }
 
 // Create implements invoice.PaymentStore.
 func (s *Payments) Create(ctx context.Context, p *invoice.Payment) error {
-	if p == nil {
-		return o2c.NewValidationError("payment", "is required")
-	}
-	if p.Tenant() != s.tenant {
-		return &o2c.ValidationError{Field: "payment.tenant", Rule: "must be the store's tenant " + string(s.tenant), Value: string(p.Tenant())}
+	if err := payments.checkTenant(s.tenant, p); err != nil {
+		return err
 	}
 	snap := p.Snapshot()
 	snap.Version = 0
@@ -56,21 +62,13 @@ func (s *Payments) Create(ctx context.Context, p *invoice.Payment) error {
 	if err != nil {
 		return err
 	}
-	fresh, err := invoice.PaymentFromSnapshot(snap)
-	if err != nil {
-		return err
-	}
-	*p = *fresh
-	return nil
+	return payments.reload(p, snap)
 }
 
 // Save implements invoice.PaymentStore.
 func (s *Payments) Save(ctx context.Context, p *invoice.Payment) error {
-	if p == nil {
-		return o2c.NewValidationError("payment", "is required")
-	}
-	if p.Tenant() != s.tenant {
-		return &o2c.ValidationError{Field: "payment.tenant", Rule: "must be the store's tenant " + string(s.tenant), Value: string(p.Tenant())}
+	if err := payments.checkTenant(s.tenant, p); err != nil {
+		return err
 	}
 	snap := p.Snapshot()
 	err := invAtomic(ctx, s.db, func(ctx context.Context) error {
@@ -86,21 +84,12 @@ func (s *Payments) Save(ctx context.Context, p *invoice.Payment) error {
 	if err != nil {
 		return err
 	}
-	fresh, err := invoice.PaymentFromSnapshot(snap)
-	if err != nil {
-		return err
-	}
-	*p = *fresh
-	return nil
+	return payments.reload(p, snap)
 }
 
 // Get implements invoice.PaymentStore.
 func (s *Payments) Get(ctx context.Context, id invoice.PaymentID) (*invoice.Payment, error) {
-	snap, err := paymentTable(s.db).get(ctx, s.db, s.tenant, id.String())
-	if err != nil {
-		return nil, err
-	}
-	return invoice.PaymentFromSnapshot(*snap)
+	return payments.get(ctx, s.db, s.tenant, id.String())
 }
 
 // GetByKey implements invoice.PaymentStore.
@@ -125,24 +114,13 @@ func (s *Payments) GetByKey(ctx context.Context, key string) (*invoice.Payment, 
 func (s *Payments) Update(ctx context.Context, id invoice.PaymentID, fn func(*invoice.Payment) error) (*invoice.Payment, error) {
 	var out *invoice.Payment
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		snap, err := paymentTable(s.db).update(ctx, s.db, s.tenant, id.String(), func(doc *invoice.PaymentSnapshot) ([]o2c.Event, error) {
-			p, err := invoice.PaymentFromSnapshot(*doc)
-			if err != nil {
-				return nil, err
-			}
-			if err := fn(p); err != nil {
-				return nil, err
-			}
+		var err error
+		out, err = payments.update(ctx, s.db, s.tenant, id.String(), fn, func(doc *invoice.PaymentSnapshot, p *invoice.Payment) error {
 			if p.ID() != id || p.Tenant() != s.tenant || p.IdempotencyKey() != doc.IdempotencyKey {
-				return nil, o2c.NewValidationError("payment", "an update must not change the identity")
+				return o2c.NewValidationError("payment", "an update must not change the identity")
 			}
-			*doc = p.Snapshot()
-			return p.PendingEvents(), nil
+			return nil
 		})
-		if err != nil {
-			return err
-		}
-		out, err = invoice.PaymentFromSnapshot(*snap)
 		return err
 	})
 	return out, err

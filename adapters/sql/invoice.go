@@ -53,60 +53,29 @@ var invoicesTable = &table[invoice.Snapshot]{
 // TenantID implements invoice.Store.
 func (s *Invoices) TenantID() o2c.TenantID { return s.tenant }
 
-func (s *Invoices) checkTenant(inv *invoice.Invoice) error {
-	if inv == nil {
-		return o2c.NewValidationError("invoice", "is required")
-	}
-	if inv.Tenant() != s.tenant {
-		return &o2c.ValidationError{Field: "invoice.tenant", Rule: "must be the store's tenant " + string(s.tenant), Value: string(inv.Tenant())}
-	}
-	return nil
-}
-
-// reloadInvoice replaces inv by the document as stored (new version, no
-// pending events).
-func reloadInvoice(inv *invoice.Invoice, snap invoice.Snapshot) error {
-	fresh, err := invoice.FromSnapshot(snap)
-	if err != nil {
-		return err
-	}
-	*inv = *fresh
-	return nil
+var invoices = &aggregates[invoice.Invoice, invoice.Snapshot]{
+	table:    invoicesTable,
+	kind:     "invoice",
+	snapshot: (*invoice.Invoice).Snapshot,
+	restore:  invoice.FromSnapshot,
+	tenant:   (*invoice.Invoice).Tenant,
+	events:   (*invoice.Invoice).PendingEvents,
 }
 
 // Create implements invoice.Store. A duplicate ID or number violates a
 // unique index: o2c.ErrConflict.
 func (s *Invoices) Create(ctx context.Context, inv *invoice.Invoice) error {
-	if err := s.checkTenant(inv); err != nil {
-		return err
-	}
-	snap := inv.Snapshot()
-	snap.Version = 0
-	if err := invoicesTable.insert(ctx, s.db, s.tenant, &snap, inv.PendingEvents()); err != nil {
-		return err
-	}
-	return reloadInvoice(inv, snap)
+	return invoices.create(ctx, s.db, s.tenant, inv)
 }
 
 // Save implements invoice.Store.
 func (s *Invoices) Save(ctx context.Context, inv *invoice.Invoice) error {
-	if err := s.checkTenant(inv); err != nil {
-		return err
-	}
-	snap := inv.Snapshot()
-	if err := invoicesTable.save(ctx, s.db, s.tenant, &snap, inv.PendingEvents()); err != nil {
-		return err
-	}
-	return reloadInvoice(inv, snap)
+	return invoices.save(ctx, s.db, s.tenant, inv)
 }
 
 // Get implements invoice.Store.
 func (s *Invoices) Get(ctx context.Context, id invoice.ID) (*invoice.Invoice, error) {
-	snap, err := invoicesTable.get(ctx, s.db, s.tenant, id.String())
-	if err != nil {
-		return nil, err
-	}
-	return invoice.FromSnapshot(*snap)
+	return invoices.get(ctx, s.db, s.tenant, id.String())
 }
 
 // GetByNumber implements invoice.Store.
@@ -124,27 +93,15 @@ func (s *Invoices) GetByNumber(ctx context.Context, number string) (*invoice.Inv
 // Update implements invoice.Store. On PostgreSQL the row is locked (FOR
 // UPDATE) while fn runs; SQLite's immediate transactions serialise writers.
 func (s *Invoices) Update(ctx context.Context, id invoice.ID, fn func(*invoice.Invoice) error) (*invoice.Invoice, error) {
-	snap, err := invoicesTable.update(ctx, s.db, s.tenant, id.String(), func(doc *invoice.Snapshot) ([]o2c.Event, error) {
-		inv, err := invoice.FromSnapshot(*doc)
-		if err != nil {
-			return nil, err
-		}
-		if err := fn(inv); err != nil {
-			return nil, err
-		}
+	return invoices.update(ctx, s.db, s.tenant, id.String(), fn, func(doc *invoice.Snapshot, inv *invoice.Invoice) error {
 		if inv.ID() != id || inv.Tenant() != s.tenant {
-			return nil, o2c.NewValidationError("invoice", "an update must not change the identity")
+			return o2c.NewValidationError("invoice", "an update must not change the identity")
 		}
 		if doc.Number != "" && inv.Number() != doc.Number {
-			return nil, o2c.NewValidationError("number", "must not change once set")
+			return o2c.NewValidationError("number", "must not change once set")
 		}
-		*doc = inv.Snapshot()
-		return inv.PendingEvents(), nil
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return invoice.FromSnapshot(*snap)
 }
 
 // invIn returns "col IN ($n, $n+1, ...)" for values, appending them to args.

@@ -41,6 +41,17 @@ var ordersTable = &table[order.Snapshot]{
 	},
 }
 
+var orders = &aggregates[order.Order, order.Snapshot]{
+	table:    ordersTable,
+	kind:     "order",
+	snapshot: (*order.Order).Snapshot,
+	restore:  order.FromSnapshot,
+	tenant:   (*order.Order).Tenant,
+	events:   (*order.Order).PendingEvents,
+	check:    order.CheckTenant,
+	pull:     (*order.Order).PullEvents,
+}
+
 // TenantID implements order.Store.
 func (s *Orders) TenantID() o2c.TenantID { return s.tenant }
 
@@ -52,67 +63,28 @@ func (s *Orders) Create(ctx context.Context, o *order.Order) error {
 	if o.Version() != 0 {
 		return &o2c.ValidationError{Field: "version", Rule: "must be 0: the order is stored already (use Save or Update)"}
 	}
-	snap := o.Snapshot()
-	if err := ordersTable.insert(ctx, s.db, s.tenant, &snap, o.PendingEvents()); err != nil {
-		return err
-	}
-	return reloadOrder(o, snap)
-}
-
-// reloadOrder replaces o by the order as stored (new version, no pending
-// events).
-func reloadOrder(o *order.Order, snap order.Snapshot) error {
-	fresh, err := order.FromSnapshot(snap)
-	if err != nil {
-		return err
-	}
-	*o = *fresh
-	return nil
+	return orders.create(ctx, s.db, s.tenant, o)
 }
 
 // Get implements order.Store.
 func (s *Orders) Get(ctx context.Context, id order.ID) (*order.Order, error) {
-	snap, err := ordersTable.get(ctx, s.db, s.tenant, id.String())
-	if err != nil {
-		return nil, err
-	}
-	return order.FromSnapshot(*snap)
+	return orders.get(ctx, s.db, s.tenant, id.String())
 }
 
 // Update implements order.Store. On PostgreSQL the row is locked while fn
 // runs, so concurrent updates queue; SQLite serialises writers.
 func (s *Orders) Update(ctx context.Context, id order.ID, fn func(o *order.Order) error) (*order.Order, error) {
-	snap, err := ordersTable.update(ctx, s.db, s.tenant, id.String(), func(sn *order.Snapshot) ([]o2c.Event, error) {
-		o, err := order.FromSnapshot(*sn)
-		if err != nil {
-			return nil, err
-		}
-		if err := fn(o); err != nil {
-			return nil, err
-		}
+	return orders.update(ctx, s.db, s.tenant, id.String(), fn, func(_ *order.Snapshot, o *order.Order) error {
 		if o.ID() != id || o.Tenant() != s.tenant {
-			return nil, &o2c.ValidationError{Field: "order", Rule: "the update must change the order it was given, not replace it"}
+			return &o2c.ValidationError{Field: "order", Rule: "the update must change the order it was given, not replace it"}
 		}
-		events := o.PullEvents()
-		*sn = o.Snapshot()
-		return events, nil
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return order.FromSnapshot(*snap)
 }
 
 // Save implements order.Store.
 func (s *Orders) Save(ctx context.Context, o *order.Order) error {
-	if err := order.CheckTenant(s.tenant, o); err != nil {
-		return err
-	}
-	snap := o.Snapshot()
-	if err := ordersTable.save(ctx, s.db, s.tenant, &snap, o.PendingEvents()); err != nil {
-		return err
-	}
-	return reloadOrder(o, snap)
+	return orders.save(ctx, s.db, s.tenant, o)
 }
 
 // List implements order.Store.

@@ -39,57 +39,28 @@ var paymentsTable = &table[invoice.PaymentSnapshot]{
 // TenantID implements invoice.PaymentStore.
 func (s *Payments) TenantID() o2c.TenantID { return s.tenant }
 
-func (s *Payments) checkTenant(p *invoice.Payment) error {
-	if p == nil {
-		return o2c.NewValidationError("payment", "is required")
-	}
-	if p.Tenant() != s.tenant {
-		return &o2c.ValidationError{Field: "payment.tenant", Rule: "must be the store's tenant " + string(s.tenant), Value: string(p.Tenant())}
-	}
-	return nil
-}
-
-func reloadPayment(p *invoice.Payment, snap invoice.PaymentSnapshot) error {
-	fresh, err := invoice.PaymentFromSnapshot(snap)
-	if err != nil {
-		return err
-	}
-	*p = *fresh
-	return nil
+var payments = &aggregates[invoice.Payment, invoice.PaymentSnapshot]{
+	table:    paymentsTable,
+	kind:     "payment",
+	snapshot: (*invoice.Payment).Snapshot,
+	restore:  invoice.PaymentFromSnapshot,
+	tenant:   (*invoice.Payment).Tenant,
+	events:   (*invoice.Payment).PendingEvents,
 }
 
 // Create implements invoice.PaymentStore.
 func (s *Payments) Create(ctx context.Context, p *invoice.Payment) error {
-	if err := s.checkTenant(p); err != nil {
-		return err
-	}
-	snap := p.Snapshot()
-	snap.Version = 0
-	if err := paymentsTable.insert(ctx, s.db, s.tenant, &snap, p.PendingEvents()); err != nil {
-		return err
-	}
-	return reloadPayment(p, snap)
+	return payments.create(ctx, s.db, s.tenant, p)
 }
 
 // Save implements invoice.PaymentStore.
 func (s *Payments) Save(ctx context.Context, p *invoice.Payment) error {
-	if err := s.checkTenant(p); err != nil {
-		return err
-	}
-	snap := p.Snapshot()
-	if err := paymentsTable.save(ctx, s.db, s.tenant, &snap, p.PendingEvents()); err != nil {
-		return err
-	}
-	return reloadPayment(p, snap)
+	return payments.save(ctx, s.db, s.tenant, p)
 }
 
 // Get implements invoice.PaymentStore.
 func (s *Payments) Get(ctx context.Context, id invoice.PaymentID) (*invoice.Payment, error) {
-	snap, err := paymentsTable.get(ctx, s.db, s.tenant, id.String())
-	if err != nil {
-		return nil, err
-	}
-	return invoice.PaymentFromSnapshot(*snap)
+	return payments.get(ctx, s.db, s.tenant, id.String())
 }
 
 // GetByKey implements invoice.PaymentStore.
@@ -106,24 +77,12 @@ func (s *Payments) GetByKey(ctx context.Context, key string) (*invoice.Payment, 
 
 // Update implements invoice.PaymentStore.
 func (s *Payments) Update(ctx context.Context, id invoice.PaymentID, fn func(*invoice.Payment) error) (*invoice.Payment, error) {
-	snap, err := paymentsTable.update(ctx, s.db, s.tenant, id.String(), func(doc *invoice.PaymentSnapshot) ([]o2c.Event, error) {
-		p, err := invoice.PaymentFromSnapshot(*doc)
-		if err != nil {
-			return nil, err
-		}
-		if err := fn(p); err != nil {
-			return nil, err
-		}
+	return payments.update(ctx, s.db, s.tenant, id.String(), fn, func(doc *invoice.PaymentSnapshot, p *invoice.Payment) error {
 		if p.ID() != id || p.Tenant() != s.tenant || p.IdempotencyKey() != doc.IdempotencyKey {
-			return nil, o2c.NewValidationError("payment", "an update must not change the identity")
+			return o2c.NewValidationError("payment", "an update must not change the identity")
 		}
-		*doc = p.Snapshot()
-		return p.PendingEvents(), nil
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return invoice.PaymentFromSnapshot(*snap)
 }
 
 // List implements invoice.PaymentStore.
