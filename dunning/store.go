@@ -163,6 +163,22 @@ type DeliveryUpdate struct {
 	GiveUp    bool
 }
 
+// ApplyDelivery records one delivery outcome on the entry: one more
+// attempt; delivered at u.At, or the error kept and, when u.GiveUp, the
+// letter marked failed. Stores call it so every adapter books outcomes
+// the same way.
+func (h *HistoryEntry) ApplyDelivery(u DeliveryUpdate) {
+	h.Attempts++
+	if u.Delivered {
+		h.Status, h.DeliveredAt, h.LastError = LetterDelivered, u.At.UTC(), ""
+		return
+	}
+	h.LastError = u.Error
+	if u.GiveUp {
+		h.Status = LetterFailed
+	}
+}
+
 // Store is a tenant-bound dunning store: runs, history, promises, blocks
 // and plan assignments. Every method sees only the store's tenant, and
 // joins the transaction carried by ctx (see o2c.Transactor) when there is

@@ -232,7 +232,7 @@ func (d *Dunning) UpdateDelivery(ctx context.Context, updates ...dunning.Deliver
 				if h.Status != dunning.LetterPending {
 					return nil, nil
 				}
-				applyDelivery(&h.HistoryEntry, u)
+				h.HistoryEntry.ApplyDelivery(u)
 				event, delivered = h.Event, h.Status == dunning.LetterDelivered
 				return nil, nil
 			})
@@ -249,19 +249,6 @@ func (d *Dunning) UpdateDelivery(ctx context.Context, updates ...dunning.Deliver
 		}
 		return nil
 	})
-}
-
-// applyDelivery applies one outcome to a pending entry.
-func applyDelivery(h *dunning.HistoryEntry, u dunning.DeliveryUpdate) {
-	h.Attempts++
-	if u.Delivered {
-		h.Status, h.DeliveredAt, h.LastError = dunning.LetterDelivered, u.At.UTC(), ""
-		return
-	}
-	h.LastError = u.Error
-	if u.GiveUp {
-		h.Status = dunning.LetterFailed
-	}
 }
 
 // saveDoc creates (version 0) or saves (stored version) a document.

@@ -373,7 +373,7 @@ func (d *Dunning) UpdateDelivery(ctx context.Context, updates ...dunning.Deliver
 				if h.Status != dunning.LetterPending {
 					return nil, nil
 				}
-				applyDelivery(&h.HistoryEntry, u)
+				h.HistoryEntry.ApplyDelivery(u)
 				event, delivered = h.Event, h.Status == dunning.LetterDelivered
 				return nil, nil
 			})
@@ -388,19 +388,6 @@ func (d *Dunning) UpdateDelivery(ctx context.Context, updates ...dunning.Deliver
 		}
 		return nil
 	})
-}
-
-// applyDelivery applies one outcome to a pending entry.
-func applyDelivery(h *dunning.HistoryEntry, u dunning.DeliveryUpdate) {
-	h.Attempts++
-	if u.Delivered {
-		h.Status, h.DeliveredAt, h.LastError = dunning.LetterDelivered, u.At.UTC(), ""
-		return
-	}
-	h.LastError = u.Error
-	if u.GiveUp {
-		h.Status = dunning.LetterFailed
-	}
 }
 
 func saveDoc[T any](ctx context.Context, db *DB, tenant o2c.TenantID, tb *table[T], v *T) error {
