@@ -17,7 +17,7 @@
 //
 // Package credit sits in tier 3: it reads order and invoice but they never
 // import it. Stores (profiles, group limits, releases) are behind [Store];
-// adapters/memory and adapters/sql implement it and pass
+// adapters/memory and adapters/sqlstore implement it and pass
 // [github.com/cashcycle/sdk/credit/credittest.RunStoreTests].
 // docs/credit.md describes the categories, check points and scorecard
 // defaults.

@@ -10,7 +10,7 @@ import (
 
 // Store keeps one tenant's credit data: profiles, group limits and the
 // releases of credit holds. Implementations (adapters/memory,
-// adapters/sql) are bound to a tenant and never read or write another
+// adapters/sqlstore) are bound to a tenant and never read or write another
 // tenant's records; every method joins the transaction ctx carries (see
 // [o2c.Transactor]) and a failing call writes nothing. They prove it by
 // passing [github.com/cashcycle/sdk/credit/credittest.RunStoreTests].

@@ -38,7 +38,7 @@
 // belongs to a customer.
 //
 // [Store] is the tenant-bound customer master as the adapters keep it
-// (adapters/memory, adapters/sql: SQLite and PostgreSQL): create, get by ID
+// (adapters/memory, adapters/sqlstore: SQLite and PostgreSQL): create, get by ID
 // or number, list by segment with paging, update under optimistic
 // concurrency, and [Store.FindByIBAN] for cash application. Creations and
 // updates append [EventCreated] and [EventUpdated] to the outbox in the

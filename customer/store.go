@@ -9,7 +9,7 @@ import (
 	"github.com/cashcycle/sdk/o2c"
 )
 
-// Store keeps the customers of one tenant. adapters/memory and adapters/sql
+// Store keeps the customers of one tenant. adapters/memory and adapters/sqlstore
 // implement it (obtain one with the adapter's Tenant(t).Customers()) and
 // prove it with [github.com/cashcycle/sdk/customer/customertest].
 //

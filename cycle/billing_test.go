@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cashcycle/sdk/adapters/memory"
-	o2csql "github.com/cashcycle/sdk/adapters/sql"
-	"github.com/cashcycle/sdk/adapters/sql/sqltest"
+	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
+	"github.com/cashcycle/sdk/adapters/sqlstore/sqltest"
 	"github.com/cashcycle/sdk/cycle"
 	"github.com/cashcycle/sdk/invoice"
 	"github.com/cashcycle/sdk/o2c"
@@ -44,12 +44,12 @@ func adapters(t *testing.T, fn func(t *testing.T, w world)) {
 		s := db.MustTenant("acme")
 		fn(t, newWorld(t, db, s.Orders(), invoice.Stores{Invoices: s.Invoices(), Payments: s.Payments(), Numbers: s.InvoiceNumbers()}, clock))
 	})
-	sqlWorld := func(db *o2csql.DB) world {
+	sqlWorld := func(db *sqlstore.DB) world {
 		s := db.MustTenant("acme")
 		return newWorld(t, db, s.Orders(), invoice.Stores{Invoices: s.Invoices(), Payments: s.Payments(), Numbers: s.InvoiceNumbers()}, clock)
 	}
-	t.Run("sqlite", func(t *testing.T) { fn(t, sqlWorld(sqltest.SQLite(t, o2csql.Options{Clock: clock}))) })
-	t.Run("postgres", func(t *testing.T) { fn(t, sqlWorld(sqltest.Postgres(t, o2csql.Options{Clock: clock}))) })
+	t.Run("sqlite", func(t *testing.T) { fn(t, sqlWorld(sqltest.SQLite(t, sqlstore.Options{Clock: clock}))) })
+	t.Run("postgres", func(t *testing.T) { fn(t, sqlWorld(sqltest.Postgres(t, sqlstore.Options{Clock: clock}))) })
 }
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }

@@ -19,7 +19,7 @@ import (
 )
 
 // Stores are one tenant's stores from one adapter. *memory.Store and
-// *sql.Store (adapters/memory, adapters/sql) satisfy it as they are; a
+// *sqlstore.Store (adapters/memory, adapters/sqlstore) satisfy it as they are; a
 // host with its own adapter implements the same methods. Every store must
 // be bound to TenantID and join the transactions of the [o2c.Transactor]
 // given in [Config.Tx].

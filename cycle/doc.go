@@ -5,7 +5,7 @@
 // domains in one transaction.
 //
 // [New] builds a [Cycle] from a tenant's [Stores] (an adapters/memory or
-// adapters/sql tenant handle satisfies the interface as it is), the
+// adapters/sqlstore tenant handle satisfies the interface as it is), the
 // adapter's o2c.Transactor, a dunning.Notifier, an o2c.Clock, an optional
 // *slog.Logger and policies. It starts no goroutine. The wiring:
 //

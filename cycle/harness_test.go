@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cashcycle/sdk/adapters/memory"
-	o2csql "github.com/cashcycle/sdk/adapters/sql"
-	"github.com/cashcycle/sdk/adapters/sql/sqltest"
+	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
+	"github.com/cashcycle/sdk/adapters/sqlstore/sqltest"
 	"github.com/cashcycle/sdk/credit"
 	"github.com/cashcycle/sdk/customer"
 	"github.com/cashcycle/sdk/cycle"
@@ -33,7 +33,7 @@ type tenantStores interface {
 // Both adapters' tenant handles satisfy cycle.Stores structurally.
 var (
 	_ tenantStores = (*memory.Store)(nil)
-	_ tenantStores = (*o2csql.Store)(nil)
+	_ tenantStores = (*sqlstore.Store)(nil)
 )
 
 type backend struct {
@@ -46,10 +46,10 @@ var backends = []backend{
 		return memory.New(memory.WithClock(clock)).MustTenant("acme")
 	}},
 	{"sqlite", func(t *testing.T, clock o2c.Clock) tenantStores {
-		return sqltest.SQLite(t, o2csql.Options{Clock: clock}).MustTenant("acme")
+		return sqltest.SQLite(t, sqlstore.Options{Clock: clock}).MustTenant("acme")
 	}},
 	{"postgres", func(t *testing.T, clock o2c.Clock) tenantStores {
-		return sqltest.Postgres(t, o2csql.Options{Clock: clock}).MustTenant("acme")
+		return sqltest.Postgres(t, sqlstore.Options{Clock: clock}).MustTenant("acme")
 	}},
 }
 

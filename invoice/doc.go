@@ -49,7 +49,7 @@
 // credit, bill an order's deliveries, allocate, reverse, resolve a
 // dispute) in one transaction of an [o2c.Transactor] across the stores it
 // is given ([Store], [PaymentStore], [NumberStore]). The stores are
-// interfaces this package owns; adapters/memory and adapters/sql implement
+// interfaces this package owns; adapters/memory and adapters/sqlstore implement
 // them and pass the conformance suite in
 // [github.com/cashcycle/sdk/invoice/invoicetest]. Orders reach invoicing
 // only through [BillingSource], which the composition package implements.

@@ -43,5 +43,5 @@
 // transition raises an o2c.Event ("order.placed", "order.shipped", ...,
 // payload [EventPayload]) that the store writes to the outbox in the
 // transaction that saves the order. [Store] is implemented by
-// adapters/memory and adapters/sql, which all pass ordertest.RunStoreTests.
+// adapters/memory and adapters/sqlstore, which all pass ordertest.RunStoreTests.
 package order

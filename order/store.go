@@ -8,7 +8,7 @@ import (
 )
 
 // Store keeps one tenant's orders. Implementations (adapters/memory,
-// adapters/sql) are bound to a tenant and never read or write another
+// adapters/sqlstore) are bound to a tenant and never read or write another
 // tenant's orders; they prove it, and everything below, by passing
 // [github.com/cashcycle/sdk/order/ordertest.RunStoreTests].
 //

@@ -2,7 +2,7 @@
 // appended in the same transaction as the state change they announce, then
 // delivered at least once by whoever reads the pending records.
 //
-// This package owns the [Store] interface; adapters/memory and adapters/sql
+// This package owns the [Store] interface; adapters/memory and adapters/sqlstore
 // implement it and prove it with [github.com/cashcycle/sdk/outbox/outboxtest].
 package outbox
 

@@ -8,7 +8,7 @@ import (
 
 // AgingSource ages a tenant's receivables where they are stored. It is
 // owned here, the consumer; the adapters implement it (adapters/memory
-// over the documents' history, adapters/sql in the database for today's
+// over the documents' history, adapters/sqlstore in the database for today's
 // open items). Every implementation returns what [AgingOf] returns over
 // the same invoices (through [ItemsFromInvoices]).
 //

@@ -37,7 +37,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	o2csql "github.com/cashcycle/sdk/adapters/sql"
+	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
 	"github.com/cashcycle/sdk/customer"
 	"github.com/cashcycle/sdk/dunning"
 	"github.com/cashcycle/sdk/invoice"
@@ -96,7 +96,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		defer os.RemoveAll(dir)
 		dbPath = filepath.Join(dir, "dunning.db")
 	}
-	db, err := o2csql.OpenSQLite(ctx, dbPath, o2csql.Options{})
+	db, err := sqlstore.OpenSQLite(ctx, dbPath, sqlstore.Options{})
 	if err != nil {
 		return err
 	}

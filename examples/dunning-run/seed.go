@@ -8,7 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	o2csql "github.com/cashcycle/sdk/adapters/sql"
+	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
 	"github.com/cashcycle/sdk/customer"
 	"github.com/cashcycle/sdk/dunning"
 	"github.com/cashcycle/sdk/invoice"
@@ -74,7 +74,7 @@ var earlierRuns = []int{-29, -19, -15}
 // partial payment and the dispute, assigns the English plan to the UK
 // segment and runs dunning on the earlier days with history (a service
 // whose notifier only accepts the letters).
-func seed(ctx context.Context, w io.Writer, tn *o2csql.Store, tx o2c.Transactor, history *dunning.Service, calendar invoice.BusinessCalendar, asOf o2c.Date) error {
+func seed(ctx context.Context, w io.Writer, tn *sqlstore.Store, tx o2c.Transactor, history *dunning.Service, calendar invoice.BusinessCalendar, asOf o2c.Date) error {
 	fmt.Fprintf(w, "seeding tenant %s with demo customers and invoices (dates counted from %s)\n", tn.TenantID(), asOf)
 	invoices, err := invoice.NewService(tx, invoice.Stores{Invoices: tn.Invoices(), Payments: tn.Payments(), Numbers: tn.InvoiceNumbers()}, invoice.Options{})
 	if err != nil {

@@ -28,7 +28,7 @@ import (
 	"io"
 	"os"
 
-	o2csql "github.com/cashcycle/sdk/adapters/sql"
+	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
 	"github.com/cashcycle/sdk/examples/internal/daybyday"
 	"github.com/cashcycle/sdk/o2c"
 )
@@ -66,7 +66,7 @@ func run(ctx context.Context, w io.Writer, dsn, schema string) error {
 		return errNoDSN
 	}
 	clock := o2c.NewManualClock(daybyday.FirstDay.Time())
-	db, err := o2csql.OpenPostgres(ctx, dsn, o2csql.Options{Clock: clock, Schema: schema})
+	db, err := sqlstore.OpenPostgres(ctx, dsn, sqlstore.Options{Clock: clock, Schema: schema})
 	if err != nil {
 		return err
 	}

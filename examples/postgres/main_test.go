@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	o2csql "github.com/cashcycle/sdk/adapters/sql"
-	"github.com/cashcycle/sdk/adapters/sql/sqltest"
+	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
+	"github.com/cashcycle/sdk/adapters/sqlstore/sqltest"
 )
 
 func TestSecondRunContinuesTheFirst(t *testing.T) {
@@ -47,7 +47,7 @@ func TestWithoutDSNSaysHowToSetIt(t *testing.T) {
 // dropSchema removes the test's schema and everything in it.
 func dropSchema(t *testing.T, dsn, schema string) {
 	t.Helper()
-	db, err := o2csql.OpenPostgres(context.Background(), dsn, o2csql.Options{SkipMigrate: true})
+	db, err := sqlstore.OpenPostgres(context.Background(), dsn, sqlstore.Options{SkipMigrate: true})
 	require.NoError(t, err)
 	defer db.Close()
 	_, err = db.SQL().ExecContext(context.Background(), `DROP SCHEMA IF EXISTS "`+schema+`" CASCADE`)

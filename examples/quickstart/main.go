@@ -29,7 +29,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	o2csql "github.com/cashcycle/sdk/adapters/sql"
+	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
 	"github.com/cashcycle/sdk/credit"
 	"github.com/cashcycle/sdk/customer"
 	"github.com/cashcycle/sdk/cycle"
@@ -69,7 +69,7 @@ func run(ctx context.Context, w io.Writer, dbPath string) error {
 	clock := o2c.NewManualClock(day(start))
 
 	section("Setup: SQLite store and the wired cycle")
-	db, err := o2csql.OpenSQLite(ctx, dbPath, o2csql.Options{Clock: clock})
+	db, err := sqlstore.OpenSQLite(ctx, dbPath, sqlstore.Options{Clock: clock})
 	if err != nil {
 		return err
 	}

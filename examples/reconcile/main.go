@@ -35,7 +35,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	o2csql "github.com/cashcycle/sdk/adapters/sql"
+	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
 	"github.com/cashcycle/sdk/customer"
 	"github.com/cashcycle/sdk/invoice"
 	"github.com/cashcycle/sdk/matching"
@@ -86,7 +86,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		defer os.RemoveAll(dir)
 		path = filepath.Join(dir, "reconcile.db")
 	}
-	db, err := o2csql.OpenSQLite(ctx, path, o2csql.Options{})
+	db, err := sqlstore.OpenSQLite(ctx, path, sqlstore.Options{})
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ import (
 	"io"
 	"os"
 
-	o2csql "github.com/cashcycle/sdk/adapters/sql"
+	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
 	"github.com/cashcycle/sdk/examples/internal/daybyday"
 	"github.com/cashcycle/sdk/o2c"
 )
@@ -42,7 +42,7 @@ func main() {
 
 func run(ctx context.Context, w io.Writer, path string) error {
 	clock := o2c.NewManualClock(daybyday.FirstDay.Time())
-	db, err := o2csql.OpenSQLite(ctx, path, o2csql.Options{Clock: clock})
+	db, err := sqlstore.OpenSQLite(ctx, path, sqlstore.Options{Clock: clock})
 	if err != nil {
 		return err
 	}

@@ -66,8 +66,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	o2csql "github.com/cashcycle/sdk/adapters/sql"
-	"github.com/cashcycle/sdk/adapters/sql/sqltest"
+	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
+	"github.com/cashcycle/sdk/adapters/sqlstore/sqltest"
 	"github.com/cashcycle/sdk/dunning"
 	"github.com/cashcycle/sdk/invoice"
 	"github.com/cashcycle/sdk/o2c"
@@ -126,15 +126,15 @@ func draft(c o2c.CustomerID, gross string) invoice.Draft {
 	return invoice.Draft{Customer: c, Currency: o2c.EUR, Lines: []invoice.Line{line(eur(gross))}, Terms: invoice.NetTerms(30)}
 }
 
-func open(t testing.TB, dsn, schema string, conns int) *o2csql.DB {
+func open(t testing.TB, dsn, schema string, conns int) *sqlstore.DB {
 	t.Helper()
-	db, err := o2csql.OpenPostgres(context.Background(), dsn, o2csql.Options{Schema: schema, MaxOpenConns: conns})
+	db, err := sqlstore.OpenPostgres(context.Background(), dsn, sqlstore.Options{Schema: schema, MaxOpenConns: conns})
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
 	return db
 }
 
-func invoiceService(t testing.TB, db *o2csql.DB) *invoice.Service {
+func invoiceService(t testing.TB, db *sqlstore.DB) *invoice.Service {
 	t.Helper()
 	st := db.MustTenant(tenant)
 	svc, err := invoice.NewService(db, invoice.Stores{Invoices: st.Invoices(), Payments: st.Payments(), Numbers: st.InvoiceNumbers()},
@@ -230,7 +230,7 @@ func TestMultiProcessChild(t *testing.T) {
 	require.NoError(t, os.WriteFile(os.Getenv(envOut), out, 0o600))
 }
 
-func childAllocate(t *testing.T, ctx context.Context, db *o2csql.DB, p plan, dir string, worker int, victim bool) map[string]int {
+func childAllocate(t *testing.T, ctx context.Context, db *sqlstore.DB, p plan, dir string, worker int, victim bool) map[string]int {
 	svc := invoiceService(t, db)
 	var (
 		mu         sync.Mutex
@@ -288,7 +288,7 @@ func childAllocate(t *testing.T, ctx context.Context, db *o2csql.DB, p plan, dir
 	return counts
 }
 
-func childIssue(t *testing.T, ctx context.Context, db *o2csql.DB, p plan, worker int) []string {
+func childIssue(t *testing.T, ctx context.Context, db *sqlstore.DB, p plan, worker int) []string {
 	svc := invoiceService(t, db)
 	numbers := make([]string, len(p.Drafts[worker]))
 	errs := make([]error, len(p.Drafts[worker]))
@@ -318,7 +318,7 @@ func (r letterReceiver) Deliver(_ context.Context, d dunning.Delivery) error {
 	return err
 }
 
-func childDunning(t *testing.T, ctx context.Context, db *o2csql.DB, dir string, worker int) dunning.RunResult {
+func childDunning(t *testing.T, ctx context.Context, db *sqlstore.DB, dir string, worker int) dunning.RunResult {
 	st := db.MustTenant(tenant)
 	svc, err := dunning.NewService(dunning.Config{Store: st.Dunning(), Tx: db, Items: st.Invoices(), Notifier: letterReceiver{dir},
 		Creditor: dunning.Party{Name: "Acme SAS"}, DefaultLanguage: "fr", BatchSize: 3,
@@ -353,7 +353,7 @@ func waitFile(t testing.TB, path string) {
 	}
 }
 
-func childDispatch(t *testing.T, ctx context.Context, db *o2csql.DB, dir string, worker int, victim bool) map[string]int {
+func childDispatch(t *testing.T, ctx context.Context, db *sqlstore.DB, dir string, worker int, victim bool) map[string]int {
 	ob, ok := db.MustTenant(tenant).Outbox().(outbox.DispatchStore)
 	require.True(t, ok, "the SQL outbox can be dispatched")
 	logPath := filepath.Join(dir, "events.log")
@@ -592,7 +592,7 @@ func TestMultiProcessPostgres(t *testing.T) {
 }
 
 // checkAllocations: nothing over-applied, and payments and invoices agree.
-func checkAllocations(t *testing.T, ctx context.Context, st *o2csql.Store, p plan) {
+func checkAllocations(t *testing.T, ctx context.Context, st *sqlstore.Store, p plan) {
 	t.Helper()
 	fromPayments := map[invoice.AllocationID]o2c.Money{}
 	perInvoice := map[invoice.ID]o2c.Money{}
@@ -656,7 +656,7 @@ func checkAllocations(t *testing.T, ctx context.Context, st *o2csql.Store, p pla
 }
 
 // checkNumbers: unique and gapless, 1..total.
-func checkNumbers(t *testing.T, ctx context.Context, st *o2csql.Store) {
+func checkNumbers(t *testing.T, ctx context.Context, st *sqlstore.Store) {
 	t.Helper()
 	total := allocInvs + overdue + issuers*issueEach
 	list, err := st.Invoices().List(ctx, invoice.Filter{})
@@ -681,7 +681,7 @@ func checkNumbers(t *testing.T, ctx context.Context, st *o2csql.Store) {
 // checkDunning: one letter per key (and per customer and currency for the
 // date), all delivered, each accepted by the receiver once. It returns the
 // letters' event IDs by key.
-func checkDunning(t *testing.T, ctx context.Context, st *o2csql.Store, dir string) map[string]o2c.EventID {
+func checkDunning(t *testing.T, ctx context.Context, st *sqlstore.Store, dir string) map[string]o2c.EventID {
 	t.Helper()
 	hist, err := st.Dunning().History(ctx, dunning.HistoryFilter{})
 	require.NoError(t, err)
@@ -720,7 +720,7 @@ func checkDunning(t *testing.T, ctx context.Context, st *o2csql.Store, dir strin
 }
 
 // checkOutbox: every record delivered and received; duplicates counted.
-func checkOutbox(t *testing.T, ctx context.Context, db *o2csql.DB, dir string, letterEvents map[string]o2c.EventID, dispatcherKilled bool) {
+func checkOutbox(t *testing.T, ctx context.Context, db *sqlstore.DB, dir string, letterEvents map[string]o2c.EventID, dispatcherKilled bool) {
 	t.Helper()
 	letters := map[string]bool{}
 	for _, id := range letterEvents {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	o2csql "github.com/cashcycle/sdk/adapters/sql"
+	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
 	"github.com/cashcycle/sdk/credit"
 	"github.com/cashcycle/sdk/customer"
 	"github.com/cashcycle/sdk/cycle"
@@ -53,7 +53,7 @@ var demoCustomers = []demoCustomer{
 }
 
 // AdvanceOneDay runs the next business day of the demo tenant on db.
-func AdvanceOneDay(ctx context.Context, w io.Writer, db *o2csql.DB, clock *o2c.ManualClock) error {
+func AdvanceOneDay(ctx context.Context, w io.Writer, db *sqlstore.DB, clock *o2c.ManualClock) error {
 	step := func(format string, args ...any) { fmt.Fprintf(w, "  "+format+"\n", args...) }
 	acme, err := db.Tenant("acme")
 	if err != nil {
@@ -175,7 +175,7 @@ func AdvanceOneDay(ctx context.Context, w io.Writer, db *o2csql.DB, clock *o2c.M
 	return printState(ctx, w, acme, dayNo, today)
 }
 
-func createCustomer(ctx context.Context, acme *o2csql.Store, dc demoCustomer, now time.Time) (*customer.Customer, error) {
+func createCustomer(ctx context.Context, acme *sqlstore.Store, dc demoCustomer, now time.Time) (*customer.Customer, error) {
 	cu, err := customer.New(acme.TenantID(), dc.details, now)
 	if err != nil {
 		return nil, err
@@ -221,7 +221,7 @@ func statementOf(ctx context.Context, invoices invoice.Store, customers []*custo
 }
 
 // printState prints the tenant's figures so far.
-func printState(ctx context.Context, w io.Writer, acme *o2csql.Store, dayNo int, today o2c.Date) error {
+func printState(ctx context.Context, w io.Writer, acme *sqlstore.Store, dayNo int, today o2c.Date) error {
 	orders := 0
 	for q := (order.Query{Limit: order.MaxLimit}); ; q.Offset += q.Limit {
 		page, err := acme.Orders().List(ctx, q)
