@@ -77,4 +77,40 @@ type Line struct {
 	CustomerReference string   // the account owner's reference (MT940 :61: reference for the account owner)
 	TransactionCode   string   // the bank transaction code as given (camt BkTxCd domain/family/sub-family or proprietary, MT940 N-code, CFONB operation code)
 	AdditionalInfo    string   // anything else the bank said about the entry (camt AddtlNtryInf, MT940 :86: free text not otherwise mapped)
+
+	// Documents is the structured remittance the payer sent with the
+	// payment, one entry per document it settles (camt RmtInf/Strd with
+	// RfrdDocInf and RfrdDocAmt; an EDI 820 or CSV remittance advice
+	// linked to the payment). Empty when the payer sent none.
+	Documents []RemittanceDocument
+}
+
+// DocumentKind says what a remitted document is.
+type DocumentKind string
+
+// Document kinds a remittance names (camt RfrdDocInf/Tp/CdOrPrtry/Cd: CINV,
+// CREN, DEBN; EDI 820 RMR01 IV/CM/DM).
+const (
+	DocumentInvoice    DocumentKind = "invoice"
+	DocumentCreditNote DocumentKind = "credit_note"
+	DocumentDebitNote  DocumentKind = "debit_note"
+	DocumentOther      DocumentKind = "other"
+)
+
+// RemittanceDocument is one document named in a structured remittance and
+// the amounts the payer states for it. An amount the payer did not state
+// is nil; a stated amount is in the line's currency unless the remittance
+// said otherwise.
+type RemittanceDocument struct {
+	Kind   DocumentKind
+	Number string   // the document number as the payer wrote it
+	Date   o2c.Date // zero when not given
+
+	DuePayable *o2c.Money // the amount the payer believes was due (RfrdDocAmt/DuePyblAmt)
+	Discount   *o2c.Money // early-payment discount taken (DscntApldAmt)
+	Adjustment *o2c.Money // other deduction (AdjstmntAmtAndRsn), positive = deducted
+	// AdjustmentReason is the payer's reason code for the adjustment as given
+	// (camt AdjstmntAmtAndRsn/Rsn, EDI 820 ADX02), empty when none.
+	AdjustmentReason string
+	Remitted         *o2c.Money // the amount paid for this document (RmtdAmt)
 }
