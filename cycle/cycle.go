@@ -71,11 +71,15 @@ func (p InvoicingPolicy) String() string {
 type Invoicing struct {
 	// Policy says when deliveries are billed (zero: per delivery).
 	Policy InvoicingPolicy
-	// Terms maps the payment-terms codes orders carry (order.Details
-	// PaymentTerms, "NET30") to terms. An order whose code is empty or not
-	// in the map is billed with DefaultTerms.
+	// Terms maps the payment-terms codes orders and customers carry
+	// (order.Details PaymentTerms, customer.Details DefaultPaymentTerms,
+	// "NET30") to terms. An order is billed with its own code, else its
+	// customer's default code, else DefaultTerms; a code that is neither
+	// a key here nor DefaultTerms' code is a *UnknownTermsError at billing
+	// (see [Cycle.Terms]).
 	Terms map[string]invoice.Terms
-	// DefaultTerms apply to orders without known terms (zero: 30 days net).
+	// DefaultTerms apply when neither the order nor the customer names
+	// terms (zero: 30 days net).
 	DefaultTerms invoice.Terms
 	// Numbering, Tolerance, Shift and Location as in invoice.Options.
 	Numbering invoice.Numbering
@@ -287,15 +291,6 @@ func (c *Cycle) ReleaseOrder(ctx context.Context, id order.ID, by, note string) 
 	return c.checker.Release(ctx, c.orders, id, by, note)
 }
 
-// Terms returns the payment terms an order is billed with: its code's
-// entry in Invoicing.Terms, or Invoicing.DefaultTerms.
-func (c *Cycle) Terms(o *order.Order) invoice.Terms {
-	if t, ok := c.invoicing.Terms[o.PaymentTerms()]; ok && o.PaymentTerms() != "" {
-		return t
-	}
-	return c.invoicing.DefaultTerms
-}
-
 // ConfirmDelivery confirms a delivery of an order and, in the same
 // transaction, bills it when the invoicing policy says so: always under
 // [BillPerDelivery], when nothing is left to deliver under [BillPerOrder],
@@ -353,18 +348,46 @@ func (c *Cycle) billOnDelivery(o *order.Order) bool {
 }
 
 // bill bills o's delivered, not yet invoiced quantities, issued on date
-// (zero: today). Nothing to bill is (nil, nil).
+// (zero: today), with the terms [Cycle.Terms] chooses; a terms mismatch
+// appends an [EventTermsMismatch] in the same transaction. Nothing to bill
+// is (nil, nil).
 func (c *Cycle) bill(ctx context.Context, o *order.Order, date o2c.Date) (*invoice.Invoice, error) {
-	inv, err := c.invoices.BillDelivered(ctx, invoice.BillInput{
-		OrderRef:  o.ID().String(),
-		Terms:     c.Terms(o),
-		Reference: o.CustomerReference(),
-		Issue:     true,
-		IssueDate: date,
+	var inv *invoice.Invoice
+	err := c.tx.InTx(ctx, func(ctx context.Context) error {
+		inv = nil
+		terms, err := c.Terms(ctx, o)
+		if err != nil {
+			return err
+		}
+		got, err := c.invoices.BillDelivered(ctx, invoice.BillInput{
+			OrderRef:  o.ID().String(),
+			Terms:     terms.Terms,
+			Reference: o.CustomerReference(),
+			Issue:     true,
+			IssueDate: date,
+		})
+		if errors.Is(err, invoice.ErrNothingToBill) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if terms.Mismatch {
+			ev, err := o2c.NewEvent(c.stores.TenantID(), "invoice", got.ID().String(), EventTermsMismatch, c.clock.Now(), TermsMismatch{
+				Invoice: got.ID().String(), Number: got.Number(), Order: o.ID().String(), Customer: o.Customer(),
+				OrderTerms: terms.OrderCode, CustomerTerms: terms.CustomerCode,
+			})
+			if err != nil {
+				return err
+			}
+			if err := c.stores.Outbox().Append(ctx, ev); err != nil {
+				return err
+			}
+			c.log.WarnContext(ctx, "cycle: order terms differ from the customer's", "order", o.ID().String(), "invoice", got.Number(), "order_terms", terms.OrderCode, "customer_terms", terms.CustomerCode)
+		}
+		inv = got
+		return nil
 	})
-	if errors.Is(err, invoice.ErrNothingToBill) {
-		return nil, nil
-	}
 	return inv, err
 }
 

@@ -95,7 +95,7 @@ func TestInvoicingPolicies(t *testing.T) {
 	t.Run("per order", func(t *testing.T) {
 		c, clock := memoryCycle(t, cycle.BillPerOrder)
 		cu := newCustomer(t, c, "acme", clock.Now(), 1, "100000.00")
-		o := placeAndShip(t, c, cu.ID, "UNKNOWN")
+		o := placeAndShip(t, c, cu.ID, "")
 		o, inv, err := c.ConfirmDelivery(ctx, o.ID(), "POD-1", lq(1, "4"))
 		require.NoError(t, err)
 		assert.Nil(t, inv, "the order is not fully delivered")
@@ -104,7 +104,7 @@ func TestInvoicingPolicies(t *testing.T) {
 		require.NoError(t, err)
 		require.NotNil(t, inv)
 		assert.Equal(t, "434.85 EUR", inv.Gross().String(), "one invoice for the whole order")
-		assert.Equal(t, "2026-04-01", inv.DueDate().String(), "unknown terms: the default, 30 days net")
+		assert.Equal(t, "2026-04-01", inv.DueDate().String(), "no terms on the order or the customer: the default, 30 days net")
 		assert.Equal(t, order.StateInvoiced, o.State())
 	})
 	t.Run("periodic", func(t *testing.T) {
