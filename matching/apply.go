@@ -373,6 +373,10 @@ type ApplyReport struct {
 	Applied []Applied
 	// Failed lines, with the error each gave; they keep their status.
 	Failed map[LineID]error
+	// AlreadyApplied lists the lines another Apply or Confirm booked
+	// first (concurrently, or since the lines were listed); nothing was
+	// booked for them by this call.
+	AlreadyApplied []LineID
 }
 
 // Apply books every line of the statement that Propose decided
@@ -397,6 +401,10 @@ func (s *Service) Apply(ctx context.Context, statement StatementID) (ApplyReport
 			continue
 		}
 		a, err := s.apply(ctx, r.ID, ps[0].ID)
+		if errors.Is(err, ErrAlreadyApplied) || (err != nil && s.appliedMeanwhile(ctx, r.ID)) {
+			rep.AlreadyApplied = append(rep.AlreadyApplied, r.ID)
+			continue
+		}
 		if err != nil {
 			rep.Failed[r.ID] = err
 			continue
@@ -404,6 +412,13 @@ func (s *Service) Apply(ctx context.Context, statement StatementID) (ApplyReport
 		rep.Applied = append(rep.Applied, *a)
 	}
 	return rep, nil
+}
+
+// appliedMeanwhile reports whether the line is applied now: a concurrent
+// Apply that booked it first superseded the proposal this call read.
+func (s *Service) appliedMeanwhile(ctx context.Context, id LineID) bool {
+	l, err := s.stores.Matching.GetLine(ctx, id)
+	return err == nil && l.Status == LineApplied
 }
 
 // Confirm applies a proposal a person chose (any open proposal of a line
@@ -445,12 +460,18 @@ func truncateRef(s string) string {
 func (s *Service) apply(ctx context.Context, id LineID, pid ProposalID) (*Applied, error) {
 	var out *Applied
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
-		rec, err := s.stores.Matching.GetLine(ctx, id)
+		// Claim the line first: UpdateLine locks it until the transaction
+		// ends, so concurrent applications of one line queue here and each
+		// re-checks the status the previous one committed. Only the first
+		// books, reports and learns.
+		rec, err := s.stores.Matching.UpdateLine(ctx, id, func(l *LineRecord) error {
+			if l.Status == LineApplied {
+				return &LineError{Line: id, Reason: "applied already (payment " + l.Payment.String() + ")", Err: ErrAlreadyApplied}
+			}
+			return nil
+		})
 		if err != nil {
 			return err
-		}
-		if rec.Status == LineApplied {
-			return &LineError{Line: id, Reason: "applied already (payment " + rec.Payment.String() + ")", Err: ErrAlreadyApplied}
 		}
 		pr, err := s.stores.Matching.GetProposal(ctx, pid)
 		if err != nil {
