@@ -94,6 +94,11 @@ type Policy struct {
 	RequireLimit bool
 	// Tolerance is how much a released order may grow (see [Tolerance]).
 	Tolerance Tolerance
+	// HoldExpiredCover holds orders of customers whose credit-insurance
+	// cover has expired (checked with the limit check) until the cover is
+	// renewed or removed. Without it an expired cover simply stops capping
+	// the limit.
+	HoldExpiredCover bool
 }
 
 func (p Policy) checks(at Point) Checks {
@@ -126,6 +131,9 @@ const (
 	ReasonGroupLimit    = "group_credit_limit_exceeded"
 	ReasonReviewOverdue = "credit_review_overdue"
 	ReasonNoLimit       = "no_credit_limit"
+	// ReasonCoverExpired: the customer's credit-insurance cover has expired
+	// and Policy.HoldExpiredCover is set.
+	ReasonCoverExpired = "credit_insurance_expired"
 )
 
 // Reason is one cause of a hold: a code (order.Reason* or the constants
@@ -143,7 +151,10 @@ const (
 	LimitCustomer LimitSource = "customer"
 	LimitGroup    LimitSource = "group"
 	LimitDefault  LimitSource = "default"
-	LimitNone     LimitSource = "none"
+	// LimitInsurance: the customer has no limit of its own, no group and
+	// the tenant no default, and its insured cover in force is the limit.
+	LimitInsurance LimitSource = "insurance"
+	LimitNone      LimitSource = "none"
 )
 
 // Result is a check's outcome and the figures behind it. Amounts are in
@@ -157,7 +168,17 @@ type Result struct {
 	// LimitSource and Limit: the limit applied (customer -> group ->
 	// tenant default).
 	LimitSource LimitSource `json:"limit_source"`
-	Limit       o2c.Money   `json:"limit"`
+	// Limit is the limit enforced: the lower of the granted limit and the
+	// customer's insured cover while the cover is in force (see
+	// [Profile.Insurance]); GrantedLimit is the limit granted before that
+	// cap (equal to Limit when the cover does not lower it).
+	Limit        o2c.Money `json:"limit"`
+	GrantedLimit o2c.Money `json:"granted_limit"`
+	// CappedByInsurance is set when the insured cover lowered the limit;
+	// CoverExpired when the customer has a cover whose last day is before
+	// the check date (it caps nothing; see Policy.HoldExpiredCover).
+	CappedByInsurance bool `json:"capped_by_insurance,omitempty"`
+	CoverExpired      bool `json:"cover_expired,omitempty"`
 	// Exposure is the customer's (for a group limit, the group's)
 	// exposure without the order.
 	Exposure Exposure `json:"exposure"`
@@ -305,6 +326,10 @@ func (c *Checker) Check(ctx context.Context, o *order.Order, p Point) (Result, e
 	if err != nil {
 		return Result{}, err
 	}
+	res.GrantedLimit = limit
+	if limit, src, err = c.insuredLimit(&res, limit, src, prof.Insurance, asOf); err != nil {
+		return Result{}, err
+	}
 	cur := o.Currency()
 	if src != LimitNone {
 		cur = limit.Currency()
@@ -335,12 +360,20 @@ func (c *Checker) Check(ctx context.Context, o *order.Order, p Point) (Result, e
 			hold(ReasonNoLimit, "no credit limit: the customer has none, no group and the tenant no default")
 		case res.Over.IsPositive():
 			code, what := order.ReasonCreditLimit, "credit limit"
-			if src == LimitGroup {
+			switch {
+			case src == LimitGroup:
 				code, what = ReasonGroupLimit, "group "+prof.Group+" credit limit"
+			case res.CappedByInsurance && src == LimitInsurance:
+				what = "insured credit limit (cover of " + prof.Insurance.Insurer + ")"
+			case res.CappedByInsurance:
+				what = "insured credit limit (cover of " + prof.Insurance.Insurer + ", granted " + res.GrantedLimit.String() + ")"
 			}
 			hold(code, fmt.Sprintf("%s %s exceeded by %s: exposure %s + this order %s = %s",
 				what, limit, res.Over, res.Exposure, res.OrderValue, res.Projected))
 		}
+	}
+	if checks.Limit && res.CoverExpired && c.opts.Policy.HoldExpiredCover {
+		hold(ReasonCoverExpired, fmt.Sprintf("credit insurance of %s expired on %s", prof.Insurance.Insurer, prof.Insurance.Expires))
 	}
 	res.OverdueItems, res.OldestOverdueDays = items.overdue(asOf.AddDays(-c.opts.Policy.OverdueDays), asOf)
 	if checks.Overdue && res.OverdueItems > 0 {
@@ -365,6 +398,36 @@ func (c *Checker) Check(ctx context.Context, o *order.Order, p Point) (Result, e
 		res.Outcome = order.CreditHeld
 	}
 	return res, nil
+}
+
+// insuredLimit caps the granted limit with the customer's insured cover
+// while it is in force on asOf (its last day included): the enforced limit
+// is the lower of the two, converted into the granted limit's currency.
+// A customer without any granted limit is limited by its cover alone. A
+// group limit is not capped: it covers the whole group's exposure, and one
+// member's cover insures that member's debts only. An expired cover caps
+// nothing and sets res.CoverExpired.
+func (c *Checker) insuredLimit(res *Result, granted o2c.Money, src LimitSource, in *Insurance, asOf o2c.Date) (o2c.Money, LimitSource, error) {
+	if in == nil || src == LimitGroup {
+		return granted, src, nil
+	}
+	if !in.ActiveOn(asOf) {
+		res.CoverExpired = true
+		return granted, src, nil
+	}
+	if src == LimitNone {
+		res.CappedByInsurance = true
+		return in.Amount, LimitInsurance, nil
+	}
+	cover, err := Convert(c.opts.Rates, in.Amount, granted.Currency(), c.opts.Rules.Rounding)
+	if err != nil {
+		return o2c.Money{}, "", err
+	}
+	if cover.Amount().LessThan(granted.Amount()) {
+		res.CappedByInsurance = true
+		return cover, src, nil
+	}
+	return granted, src, nil
 }
 
 // limitFor looks the limit up: the customer's own, else its group's (with
