@@ -179,7 +179,7 @@ func TestDynamicCheckHorizon(t *testing.T) {
 		}
 		pos := credit.Position{Orders: []credit.OrderEntry{
 			entry(asOf.AddDays(29), "100.00", "0.00"),
-			entry(asOf.AddDays(30), "200.00", "0.00"), // the horizon's last day
+			entry(asOf.AddDays(30), "200.00", "0.00"),  // the horizon's last day
 			entry(asOf.AddDays(31), "400.00", "50.00"), // beyond: its open part is out, its delivery in
 			entry(o2c.Date{}, "800.00", "0.00"),        // no date: always counts
 			entry(asOf.AddDays(-5), "1600.00", "0.00"), // late: counts
