@@ -433,16 +433,26 @@ func (s *Service) Confirm(ctx context.Context, proposal ProposalID) (*Applied, e
 	return s.apply(ctx, p.Line, proposal)
 }
 
-// Reject marks a proposal rejected (it is no longer offered).
+// Reject marks a proposal rejected (it is no longer offered) and records
+// the rejection in the payer's learned mappings, in one transaction.
 func (s *Service) Reject(ctx context.Context, proposal ProposalID) error {
-	_, err := s.stores.Matching.UpdateProposal(ctx, proposal, func(p *ProposalRecord) error {
-		if p.Status != ProposalOpen {
-			return &LineError{Line: p.Line, Reason: "proposal is " + string(p.Status), Err: ErrNotApplicable}
+	return s.tx.InTx(ctx, func(ctx context.Context) error {
+		p, err := s.stores.Matching.UpdateProposal(ctx, proposal, func(p *ProposalRecord) error {
+			if p.Status != ProposalOpen {
+				return &LineError{Line: p.Line, Reason: "proposal is " + string(p.Status), Err: ErrNotApplicable}
+			}
+			p.Status = ProposalRejected
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		p.Status = ProposalRejected
-		return nil
+		rec, err := s.stores.Matching.GetLine(ctx, p.Line)
+		if err != nil {
+			return err
+		}
+		return s.learnRejection(ctx, rec.Line, p.Proposal.Customer)
 	})
-	return err
 }
 
 func truncateRef(s string) string {

@@ -59,15 +59,124 @@ const (
 	MappingName MappingKind = "name"
 )
 
-// Mapping is a payer -> customer association learned from confirmed
-// matches.
+// Mapping is a payer -> customer association learned from applied and
+// rejected matches, with its evidence: the customers it has pointed to,
+// how often each was confirmed or rejected, and when the payer was last
+// seen. Only a [Mapping.Firm] mapping identifies a payer for sure.
 type Mapping struct {
-	Kind     MappingKind    `json:"kind"`
-	Key      string         `json:"key"`
+	Kind MappingKind `json:"kind"`
+	Key  string      `json:"key"`
+	// Customer is the customer most recently confirmed (or, before any
+	// confirmation, the one rejected).
 	Customer o2c.CustomerID `json:"customer"`
-	// Confirmations counts the matches that taught it.
-	Confirmations int   `json:"confirmations"`
-	Version       int64 `json:"version"`
+	// Confirmations counts the applied matches that taught it, for all
+	// customers; Rejections the rejected proposals.
+	Confirmations int `json:"confirmations"`
+	Rejections    int `json:"rejections,omitempty"`
+	// Customers is the evidence per customer the key has pointed to, in
+	// the order first seen.
+	Customers []MappingCustomer `json:"customers,omitempty"`
+	// LastSeen is the value date of the latest line that taught it.
+	LastSeen o2c.Date `json:"last_seen,omitzero"`
+	Version  int64    `json:"version"`
+}
+
+// MappingCustomer is a learned mapping's evidence for one customer.
+type MappingCustomer struct {
+	Customer      o2c.CustomerID `json:"customer"`
+	Confirmations int            `json:"confirmations"`
+	Rejections    int            `json:"rejections,omitempty"`
+}
+
+// MappingEvidence is one observation about a payer key: a match to
+// Customer was applied (Rejected false) or a proposal to Customer was
+// rejected by a person.
+type MappingEvidence struct {
+	Kind     MappingKind
+	Key      string
+	Customer o2c.CustomerID
+	Rejected bool
+	// Seen is the line's value date (zero: unknown).
+	Seen o2c.Date
+}
+
+// Record adds ev to m (of the same kind and key). Stores call it so that
+// every adapter keeps evidence the same way.
+func (m *Mapping) Record(ev MappingEvidence) {
+	m.Kind, m.Key = ev.Kind, ev.Key
+	i := -1
+	for k := range m.Customers {
+		if m.Customers[k].Customer == ev.Customer {
+			i = k
+		}
+	}
+	if i < 0 {
+		// a mapping stored before evidence was kept: its confirmations
+		// were all for its customer
+		if len(m.Customers) == 0 && !m.Customer.IsZero() && m.Confirmations > 0 {
+			m.Customers = append(m.Customers, MappingCustomer{Customer: m.Customer, Confirmations: m.Confirmations, Rejections: m.Rejections})
+			if m.Customer == ev.Customer {
+				i = 0
+			}
+		}
+		if i < 0 {
+			m.Customers = append(m.Customers, MappingCustomer{Customer: ev.Customer})
+			i = len(m.Customers) - 1
+		}
+	}
+	if ev.Rejected {
+		m.Rejections++
+		m.Customers[i].Rejections++
+		if m.Customer.IsZero() {
+			m.Customer = ev.Customer
+		}
+	} else {
+		m.Confirmations++
+		m.Customers[i].Confirmations++
+		m.Customer = ev.Customer
+	}
+	if ev.Seen.After(m.LastSeen) {
+		m.LastSeen = ev.Seen
+	}
+}
+
+// Evidence returns the mapping's evidence per customer (a mapping stored
+// before evidence was kept counts all its confirmations for Customer).
+func (m Mapping) Evidence() []MappingCustomer {
+	if len(m.Customers) == 0 && !m.Customer.IsZero() {
+		return []MappingCustomer{{Customer: m.Customer, Confirmations: m.Confirmations, Rejections: m.Rejections}}
+	}
+	return m.Customers
+}
+
+// Contradicted reports whether the key was confirmed for more than one
+// customer: a name shared by several customers, an account that changed
+// hands. A contradicted mapping never identifies a payer again.
+func (m Mapping) Contradicted() bool {
+	n := 0
+	for _, c := range m.Evidence() {
+		if c.Confirmations > 0 {
+			n++
+		}
+	}
+	return n > 1
+}
+
+// Firm reports whether the mapping identifies its payer for sure: it was
+// confirmed for exactly one customer, never for another, and that
+// customer's confirmations outnumber its rejections. (The engine further
+// refuses a learned name that the customer master gives to several
+// customers.)
+func (m Mapping) Firm() bool {
+	if m.Contradicted() {
+		return false
+	}
+	for _, c := range m.Evidence() {
+		if c.Customer == m.Customer {
+			return c.Confirmations > 0 && c.Confirmations > c.Rejections
+		}
+	}
+	return false
 }
 
 // MappingKey returns the key a mapping of kind is stored under for a raw
@@ -221,6 +330,8 @@ type Proposal struct {
 	Confidence float64 `json:"confidence"`
 	// Reasons in words, most important first.
 	Reasons []string `json:"reasons"`
+	// nameOnly: the proposal rests on the payer's name alone.
+	nameOnly bool
 }
 
 // Reason returns the reasons joined with "; ".
@@ -295,7 +406,8 @@ func decide(ps []Proposal, opts Options) (Decision, []Proposal) {
 		return DecisionNone, nil
 	}
 	best := out[0]
-	if best.Confidence+1e-9 < opts.AutoThreshold {
+	if best.nameOnly || best.Confidence+1e-9 < opts.AutoThreshold {
+		// name-only evidence never applies without a person
 		return DecisionSuggest, out
 	}
 	for _, p := range out[1:] {

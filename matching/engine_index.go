@@ -52,6 +52,10 @@ type Index struct {
 	ibanCust    map[string][]int32
 	learnedIBAN map[string]int32
 	learnedName map[string]int32
+	// blocked keys: learned IBANs and names confirmed for several
+	// customers (or rejected for theirs); they identify nobody.
+	blockedIBAN map[string]bool
+	blockedName map[string]bool
 	nameTok     map[string][]int32
 	minLen      int
 	maxLen      int
@@ -75,6 +79,8 @@ func NewIndex(in Input, opts Options) (*Index, error) {
 		ibanCust:    map[string][]int32{},
 		learnedIBAN: map[string]int32{},
 		learnedName: map[string]int32{},
+		blockedIBAN: map[string]bool{},
+		blockedName: map[string]bool{},
 		nameTok:     map[string][]int32{},
 		minLen:      1 << 30,
 	}
@@ -92,12 +98,25 @@ func NewIndex(in Input, opts Options) (*Index, error) {
 		}
 	}
 	for _, m := range in.Mappings {
-		ci := ix.customer(m.Customer)
+		firm := m.Firm()
 		switch m.Kind {
 		case MappingIBAN:
-			ix.learnedIBAN[ibanKey(m.Key)] = ci
+			k := ibanKey(m.Key)
+			if firm {
+				ix.learnedIBAN[k] = ix.customer(m.Customer)
+			} else if m.Contradicted() {
+				ix.blockedIBAN[k] = true
+			}
 		case MappingName:
-			ix.learnedName[m.Key] = ci
+			ci := ix.customer(m.Customer)
+			switch {
+			case m.Contradicted():
+				ix.blockedName[m.Key] = true
+			case firm && !ix.sharedName(strings.Fields(m.Key), ci):
+				ix.learnedName[m.Key] = ci
+			case firm:
+				ix.blockedName[m.Key] = true // the master gives the name to others too
+			}
 		}
 	}
 	ix.items = make([]Item, 0, len(in.Items))
@@ -155,6 +174,42 @@ func NewIndex(in Input, opts Options) (*Index, error) {
 		}
 	}
 	return ix, nil
+}
+
+// sharedName reports whether a customer other than ci has a name like
+// toks (similar enough to be taken for it, or containing all its words:
+// a parent's name used by a division): such a name never identifies a
+// payer by itself.
+func (ix *Index) sharedName(toks []string, ci int32) bool {
+	if len(toks) == 0 {
+		return true
+	}
+	seen := map[int32]bool{ci: true}
+	for _, t := range toks {
+		post := ix.nameTok[t]
+		if len(post) > 2000 {
+			continue
+		}
+		for _, c := range post {
+			if seen[c] {
+				continue
+			}
+			seen[c] = true
+			if NameSimilarity(toks, ix.custs[c].tokens) >= 0.6 || containsAll(ix.custs[c].tokens, toks) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func containsAll(set, toks []string) bool {
+	for _, t := range toks {
+		if !containsStr(set, t) {
+			return false
+		}
+	}
+	return true
 }
 
 func uniqTokens(ts []string) []string {

@@ -43,7 +43,10 @@ type payerInfo struct {
 	cust   int32 // -1: unknown
 	base   float64
 	reason string
-	firm   bool // identified by IBAN (master or learned) or learned name
+	firm   bool // identified by IBAN (master or firmly learned)
+	// nameOnly: identified by the name alone (learned or resembling);
+	// what rests on it alone is never applied without a person.
+	nameOnly bool
 }
 
 // matchState tracks, within one Match call, what auto decisions have
@@ -105,8 +108,10 @@ func (ix *Index) matchLine(i int, l *Line, st *matchState) Result {
 	}
 	// Passes 3 and 4: the payer, then amounts within the payer's items.
 	cust, base, reason, firm := m.payer.cust, m.payer.base, m.payer.reason, m.payer.firm
+	nameOnly := m.payer.nameOnly
 	if cust < 0 {
 		cust, base, reason, firm = m.customerFromHits()
+		nameOnly = false
 	}
 	if cust >= 0 {
 		res.Customer = ix.custs[cust].id
@@ -121,9 +126,14 @@ func (ix *Index) matchLine(i int, l *Line, st *matchState) Result {
 					amount[k].Reasons = append(amount[k].Reasons, "but the reference names "+strings.Join(m.settled, ", ")+", already settled")
 				}
 			}
+			for k := range amount {
+				amount[k].nameOnly = nameOnly
+			}
 			ps = append(ps, amount...)
 		}
-		ps = append(ps, m.unapplied(cust, reason, firm, ps))
+		u := m.unapplied(cust, reason, firm, ps)
+		u.nameOnly = nameOnly
+		ps = append(ps, u)
 	}
 	res.SearchCapped = m.capped
 	res.Decision, res.Proposals = decide(ps, ix.opts)
@@ -413,7 +423,9 @@ func (m *lineMatch) combined(live []int32) (Proposal, bool) {
 // when the payer is unknown.
 func (m *lineMatch) customerFromHits() (int32, float64, string, bool) {
 	cust := int32(-1)
-	for e := range m.hits {
+	exact := true
+	for e, h := range m.hits {
+		exact = exact && !h.fuzzy
 		c := m.ix.ents[e].cust
 		if cust >= 0 && c != cust {
 			return -1, 0, "", false
@@ -423,7 +435,9 @@ func (m *lineMatch) customerFromHits() (int32, float64, string, bool) {
 	if cust < 0 {
 		return -1, 0, "", false
 	}
-	return cust, 0.4, "customer of the invoices referenced", len(m.settled) > 0 && len(m.settled) == len(m.hits)
+	// only exact references to settled invoices make their customer firm
+	// (a duplicate payment): a one-typo hit may be another's invoice
+	return cust, 0.4, "customer of the invoices referenced", exact && len(m.settled) > 0 && len(m.settled) == len(m.hits)
 }
 
 // amountProposals looks within customer cust's open items for the
@@ -569,6 +583,9 @@ func (m *lineMatch) unapplied(cust int32, payerWhy string, firm bool, ps []Propo
 func (ix *Index) identify(l *Line) payerInfo {
 	none := payerInfo{cust: -1}
 	if iban := ibanKey(l.CounterpartyIBAN); iban != "" {
+		if ix.blockedIBAN[iban] {
+			return none // learned for several customers: identifies none
+		}
 		if c, ok := ix.learnedIBAN[iban]; ok {
 			return payerInfo{cust: c, base: wIBAN, reason: "IBAN " + iban + " learned from confirmed matches", firm: true}
 		}
@@ -585,8 +602,12 @@ func (ix *Index) identify(l *Line) payerInfo {
 	if len(toks) == 0 {
 		return none
 	}
-	if c, ok := ix.learnedName[strings.Join(toks, " ")]; ok {
-		return payerInfo{cust: c, base: wLearnedName, reason: "name " + strings.Join(toks, " ") + " learned from confirmed matches", firm: true}
+	key := strings.Join(toks, " ")
+	if ix.blockedName[key] {
+		return none // a name several customers use
+	}
+	if c, ok := ix.learnedName[key]; ok {
+		return payerInfo{cust: c, base: wLearnedName, reason: "name " + key + " learned from confirmed matches", nameOnly: true}
 	}
 	bestC, best, second := int32(-1), 0.0, 0.0
 	seen := map[int32]bool{}
@@ -612,7 +633,7 @@ func (ix *Index) identify(l *Line) payerInfo {
 	if bestC < 0 || best < ix.opts.NameThreshold || best-second < 0.1 {
 		return none
 	}
-	return payerInfo{cust: bestC, base: 0.3 + 0.15*best, reason: fmt.Sprintf("name %q resembles the customer's (%.0f %%)", l.CounterpartyName, best*100)}
+	return payerInfo{cust: bestC, base: 0.3 + 0.15*best, reason: fmt.Sprintf("name %q resembles the customer's (%.0f %%)", l.CounterpartyName, best*100), nameOnly: true}
 }
 
 // subsetSums finds up to two sets of at least two indexes of vals (sorted
@@ -689,8 +710,10 @@ func subsetSums(vals []int64, target int64, maxK, maxIter int) (sols [][]int, ca
 		}
 		return false
 	}
+	// every size is searched: a combination is unique only when no other
+	// combination of any size (up to maxK) adds up to the target too
 	for k := 2; k <= maxK && k <= len(v); k++ {
-		if dfs(0, target, k) || len(sols) > 0 {
+		if dfs(0, target, k) {
 			break
 		}
 	}

@@ -191,24 +191,24 @@ type Store interface {
 	// UpdateProposal is UpdateLine for proposals (fn must not change ID,
 	// Tenant or Line).
 	UpdateProposal(ctx context.Context, id ProposalID, fn func(p *ProposalRecord) error) (*ProposalRecord, error)
-	// LearnMapping records that the payer key (see [MappingKey]) of kind
-	// is customer: a new mapping has one confirmation, a confirmed one
-	// gains one, a mapping to another customer is replaced (one
-	// confirmation). An empty key or unknown kind is a
-	// *o2c.ValidationError.
-	LearnMapping(ctx context.Context, kind MappingKind, key string, customer o2c.CustomerID) (*Mapping, error)
+	// LearnMapping adds one piece of evidence to the mapping of the
+	// payer key (see [MappingKey]) of ev.Kind, creating it if new (see
+	// [Mapping.Record]): a confirmation or a rejection for ev.Customer. An
+	// empty key or unknown kind is a *o2c.ValidationError.
+	LearnMapping(ctx context.Context, ev MappingEvidence) (*Mapping, error)
 	// Mappings returns every learned mapping, by kind then key.
 	Mappings(ctx context.Context) ([]Mapping, error)
 }
 
-// CheckMapping validates a mapping's kind and key; stores call it.
-func CheckMapping(kind MappingKind, key string, customer o2c.CustomerID) error {
+// CheckMapping validates a piece of mapping evidence (kind, key,
+// customer); stores call it.
+func CheckMapping(ev MappingEvidence) error {
 	switch {
-	case kind != MappingIBAN && kind != MappingName:
-		return &o2c.ValidationError{Field: "kind", Rule: "must be iban or name", Value: string(kind)}
-	case key == "" || len(key) > 200:
-		return &o2c.ValidationError{Field: "key", Rule: "must be 1 to 200 characters", Value: key}
-	case customer.IsZero():
+	case ev.Kind != MappingIBAN && ev.Kind != MappingName:
+		return &o2c.ValidationError{Field: "kind", Rule: "must be iban or name", Value: string(ev.Kind)}
+	case ev.Key == "" || len(ev.Key) > 200:
+		return &o2c.ValidationError{Field: "key", Rule: "must be 1 to 200 characters", Value: ev.Key}
+	case ev.Customer.IsZero():
 		return &o2c.ValidationError{Field: "customer", Rule: "is required"}
 	}
 	return nil

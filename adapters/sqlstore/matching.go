@@ -258,26 +258,23 @@ func (s *Matching) UpdateProposal(ctx context.Context, id matching.ProposalID, f
 }
 
 // LearnMapping implements matching.Store.
-func (s *Matching) LearnMapping(ctx context.Context, kind matching.MappingKind, key string, customer o2c.CustomerID) (*matching.Mapping, error) {
-	if err := matching.CheckMapping(kind, key, customer); err != nil {
+func (s *Matching) LearnMapping(ctx context.Context, ev matching.MappingEvidence) (*matching.Mapping, error) {
+	if err := matching.CheckMapping(ev); err != nil {
 		return nil, err
 	}
 	var out *matching.Mapping
 	err := s.atomic(ctx, func(ctx context.Context, _ querier) error {
-		id := matching.MappingID(kind, key)
+		id := matching.MappingID(ev.Kind, ev.Key)
 		var err error
 		out, err = matchMappingsTable.update(ctx, s.db, s.tenant, id, func(m *matching.Mapping) ([]o2c.Event, error) {
-			if m.Customer == customer {
-				m.Confirmations++
-			} else {
-				m.Customer, m.Confirmations = customer, 1
-			}
+			m.Record(ev)
 			return nil, nil
 		})
 		if err == nil || !errors.Is(err, o2c.ErrNotFound) {
 			return err
 		}
-		m := &matching.Mapping{Kind: kind, Key: key, Customer: customer, Confirmations: 1}
+		m := &matching.Mapping{}
+		m.Record(ev)
 		if err := matchMappingsTable.insert(ctx, s.db, s.tenant, m, nil); err != nil {
 			return err
 		}

@@ -157,7 +157,7 @@ func testTenants(t *testing.T, h Harness) {
 	stX, linesX := Statement(tenantB, "fp-x", "x", 1)
 	assert.ErrorIs(t, a.CreateStatement(ctx, stX, linesX), o2c.ErrValidation)
 	cust := o2c.NewCustomerID()
-	_, err = a.LearnMapping(ctx, matching.MappingIBAN, "DE89370400440532013000", cust)
+	_, err = a.LearnMapping(ctx, matching.MappingEvidence{Kind: matching.MappingIBAN, Key: "DE89370400440532013000", Customer: cust})
 	require.NoError(t, err)
 	ms, err := b.Mappings(ctx)
 	require.NoError(t, err)
@@ -278,28 +278,46 @@ func testMappings(t *testing.T, h Harness) {
 	ctx := context.Background()
 	s := h.Store(tenantA)
 	c1, c2 := o2c.NewCustomerID(), o2c.NewCustomerID()
-	m, err := s.LearnMapping(ctx, matching.MappingIBAN, "FR7630006000011234567890189", c1)
-	require.NoError(t, err)
+	const iban = "FR7630006000011234567890189"
+	learn := func(kind matching.MappingKind, key string, c o2c.CustomerID, rejected bool, seen o2c.Date) *matching.Mapping {
+		t.Helper()
+		m, err := s.LearnMapping(ctx, matching.MappingEvidence{Kind: kind, Key: key, Customer: c, Rejected: rejected, Seen: seen})
+		require.NoError(t, err)
+		return m
+	}
+	d1, d2 := o2c.MustDate(2026, time.March, 2), o2c.MustDate(2026, time.March, 9)
+	m := learn(matching.MappingIBAN, iban, c1, false, d2)
 	assert.Equal(t, 1, m.Confirmations)
-	m, err = s.LearnMapping(ctx, matching.MappingIBAN, "FR7630006000011234567890189", c1)
-	require.NoError(t, err)
+	assert.True(t, m.Firm())
+	m = learn(matching.MappingIBAN, iban, c1, false, d1)
 	assert.Equal(t, 2, m.Confirmations)
-	_, err = s.LearnMapping(ctx, matching.MappingName, "acme industries", c2)
-	require.NoError(t, err)
-	m, err = s.LearnMapping(ctx, matching.MappingIBAN, "FR7630006000011234567890189", c2)
-	require.NoError(t, err)
+	assert.Equal(t, d2, m.LastSeen, "last seen is the latest date, not the latest call")
+	learn(matching.MappingName, "acme industries", c2, false, d1)
+	// a confirmation for another customer contradicts the mapping for good
+	m = learn(matching.MappingIBAN, iban, c2, false, d2)
 	assert.Equal(t, c2, m.Customer)
-	assert.Equal(t, 1, m.Confirmations)
+	assert.Equal(t, 3, m.Confirmations)
+	assert.True(t, m.Contradicted())
+	assert.False(t, m.Firm())
+	m = learn(matching.MappingIBAN, iban, c2, false, d2)
+	assert.False(t, m.Firm(), "more confirmations never make a contradicted mapping firm")
+	// rejections are kept per customer
+	m = learn(matching.MappingName, "acme industries", c2, true, d2)
+	assert.Equal(t, 1, m.Rejections)
+	assert.False(t, m.Firm(), "as many rejections as confirmations")
 	ms, err := s.Mappings(ctx)
 	require.NoError(t, err)
 	require.Len(t, ms, 2)
 	assert.Equal(t, matching.MappingIBAN, ms[0].Kind)
 	assert.Equal(t, c2, ms[0].Customer)
+	assert.Equal(t, []matching.MappingCustomer{{Customer: c1, Confirmations: 2}, {Customer: c2, Confirmations: 2}}, ms[0].Customers)
+	assert.Equal(t, d2, ms[0].LastSeen)
 	assert.Equal(t, matching.MappingName, ms[1].Kind)
 	assert.Equal(t, "acme industries", ms[1].Key)
-	_, err = s.LearnMapping(ctx, "phone", "x", c1)
+	assert.Equal(t, []matching.MappingCustomer{{Customer: c2, Confirmations: 1, Rejections: 1}}, ms[1].Customers)
+	_, err = s.LearnMapping(ctx, matching.MappingEvidence{Kind: "phone", Key: "x", Customer: c1})
 	assert.ErrorIs(t, err, o2c.ErrValidation)
-	_, err = s.LearnMapping(ctx, matching.MappingName, "", c1)
+	_, err = s.LearnMapping(ctx, matching.MappingEvidence{Kind: matching.MappingName, Customer: c1})
 	assert.ErrorIs(t, err, o2c.ErrValidation)
 }
 
@@ -312,7 +330,7 @@ func testRollback(t *testing.T, h Harness) {
 		if err := s.CreateStatement(ctx, st, lines); err != nil {
 			return err
 		}
-		if _, err := s.LearnMapping(ctx, matching.MappingIBAN, "DE89370400440532013000", o2c.NewCustomerID()); err != nil {
+		if _, err := s.LearnMapping(ctx, matching.MappingEvidence{Kind: matching.MappingIBAN, Key: "DE89370400440532013000", Customer: o2c.NewCustomerID()}); err != nil {
 			return err
 		}
 		return boom
