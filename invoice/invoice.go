@@ -98,6 +98,8 @@ type WriteOffRecord struct {
 	Reason   string    `json:"reason"`
 	Approver string    `json:"approver"`
 	At       time.Time `json:"at"`
+	// Parts is what was written off of each instalment.
+	Parts []InstalmentPart `json:"parts,omitempty"`
 }
 
 // CreditRef is a credit note issued against an invoice.
@@ -411,6 +413,7 @@ func (inv *Invoice) clone() *Invoice {
 	}
 	if inv.writeOff != nil {
 		w := *inv.writeOff
+		w.Parts = append([]InstalmentPart(nil), w.Parts...)
 		c.writeOff = &w
 	}
 	c.credits = append([]CreditRef(nil), inv.credits...)
@@ -511,6 +514,7 @@ func (inv *Invoice) WrittenOff() *WriteOffRecord {
 		return nil
 	}
 	w := *inv.writeOff
+	w.Parts = append([]InstalmentPart(nil), w.Parts...)
 	return &w
 }
 

@@ -572,7 +572,7 @@ func (s *Service) Allocate(ctx context.Context, in AllocateInput) ([]Allocation,
 		for _, i := range byInvoice(len(in.Lines), func(i int) ID { return in.Lines[i].Invoice }) {
 			l, a := in.Lines[i], out[i]
 			if _, err := s.stores.Invoices.Update(ctx, l.Invoice, func(inv *Invoice) error {
-				if err := inv.ApplyPayment(a.ID, payment.id, payment.payerRef, l.Amount, l.Instalment, now); err != nil {
+				if err := inv.ApplyPaymentOn(a.ID, payment.id, payment.payerRef, l.Amount, l.Instalment, payment.valueDate, now); err != nil {
 					return err
 				}
 				return s.closeResidual(inv, l.CloseResidual, now)

@@ -41,21 +41,44 @@ type Settlement struct {
 	Source string         `json:"source,omitempty"` // the payment or credit note (on a credit note: the invoice credited)
 	// Reference is what people recognise the source by: a payer
 	// reference, a document number, a refund reference.
-	Reference      string           `json:"reference,omitempty"`
-	Key            string           `json:"key,omitempty"` // idempotency key, for credit-note applications and refunds
-	Amount         o2c.Money        `json:"amount"`
-	Parts          []InstalmentPart `json:"parts,omitempty"`
-	Reason         string           `json:"reason,omitempty"`
-	At             time.Time        `json:"at"`
-	Reversed       bool             `json:"reversed,omitempty"`
-	ReversedAt     time.Time        `json:"reversed_at,omitzero"`
-	ReversalReason string           `json:"reversal_reason,omitempty"`
+	Reference string           `json:"reference,omitempty"`
+	Key       string           `json:"key,omitempty"` // idempotency key, for credit-note applications and refunds
+	Amount    o2c.Money        `json:"amount"`
+	Parts     []InstalmentPart `json:"parts,omitempty"`
+	Reason    string           `json:"reason,omitempty"`
+	At        time.Time        `json:"at"`
+	// ValueDate is the day the settlement took effect: a payment's value
+	// date (the day the money arrived, not the day it was booked). Zero for
+	// entries that take effect when booked (credit notes, write-offs):
+	// [Settlement.Date] then returns the booking day.
+	ValueDate      o2c.Date  `json:"value_date,omitzero"`
+	Reversed       bool      `json:"reversed,omitempty"`
+	ReversedAt     time.Time `json:"reversed_at,omitzero"`
+	ReversalReason string    `json:"reversal_reason,omitempty"`
 }
 
 // InstalmentPart is the part of a settlement that went to one instalment.
 type InstalmentPart struct {
 	Seq    int       `json:"seq"`
 	Amount o2c.Money `json:"amount"`
+}
+
+// Date returns the day the settlement took effect: ValueDate, or the UTC
+// day of At when it has none. Reports and interest date it by this day.
+func (s Settlement) Date() o2c.Date {
+	if !s.ValueDate.IsZero() {
+		return s.ValueDate
+	}
+	return o2c.DateOf(s.At)
+}
+
+// ReversedOn returns the UTC day the settlement was reversed (zero if it
+// never was): from that day on it no longer counts.
+func (s Settlement) ReversedOn() o2c.Date {
+	if !s.Reversed {
+		return o2c.Date{}
+	}
+	return o2c.DateOf(s.ReversedAt)
 }
 
 func (s Settlement) clone() Settlement {
@@ -248,6 +271,15 @@ func (inv *Invoice) hasSettlement(id AllocationID) bool {
 // [ErrOverAllocation] when amount is more than the undisputed open amount
 // (or the instalment's open amount).
 func (inv *Invoice) ApplyPayment(id AllocationID, payment PaymentID, payerRef string, amount o2c.Money, seq int, now time.Time) error {
+	return inv.ApplyPaymentOn(id, payment, payerRef, amount, seq, o2c.Date{}, now)
+}
+
+// ApplyPaymentOn is [Invoice.ApplyPayment] for a payment whose value date
+// (the day the money arrived) is valueDate: the settlement is dated by it,
+// so that aging, DSO and late interest count the sum as paid from that day
+// whenever the allocation is booked. A zero valueDate dates it by now's
+// UTC day. Errors as for ApplyPayment.
+func (inv *Invoice) ApplyPaymentOn(id AllocationID, payment PaymentID, payerRef string, amount o2c.Money, seq int, valueDate o2c.Date, now time.Time) error {
 	if inv.kind == KindCreditNote {
 		return invalid("invoice", "payments settle invoices and deposit invoices; a credit note's credit is refunded instead", inv.ref())
 	}
@@ -258,7 +290,7 @@ func (inv *Invoice) ApplyPayment(id AllocationID, payment PaymentID, payerRef st
 		return invalid("allocation", "is already applied to the invoice", id.String())
 	}
 	at := stamp(now)
-	c, err := inv.settle(Settlement{ID: id, Kind: SettledByPayment, Source: payment.String(), Reference: payerRef, Amount: amount},
+	c, err := inv.settle(Settlement{ID: id, Kind: SettledByPayment, Source: payment.String(), Reference: payerRef, Amount: amount, ValueDate: valueDate},
 		seq, false, inv.Undisputed(), ErrOverAllocation, at)
 	if err != nil {
 		return err
@@ -472,7 +504,11 @@ func (inv *Invoice) WriteOff(reason, approver string, now time.Time) error {
 	at := stamp(now)
 	c := inv.clone()
 	amount := c.open
+	var parts []InstalmentPart
 	for i := range c.instalments {
+		if c.instalments[i].Open.IsPositive() {
+			parts = append(parts, InstalmentPart{Seq: c.instalments[i].Seq, Amount: c.instalments[i].Open})
+		}
 		c.instalments[i].Open = o2c.Zero(c.Currency())
 	}
 	for i := range c.disputes {
@@ -483,7 +519,7 @@ func (inv *Invoice) WriteOff(reason, approver string, now time.Time) error {
 		}
 	}
 	c.open = o2c.Zero(c.Currency())
-	c.writeOff = &WriteOffRecord{Amount: amount, Reason: reason, Approver: approver, At: at}
+	c.writeOff = &WriteOffRecord{Amount: amount, Reason: reason, Approver: approver, At: at, Parts: parts}
 	c.status, c.updatedAt = to, at
 	p := c.payload()
 	p.Amount, p.Reason, p.Approver = amount, reason, approver

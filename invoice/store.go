@@ -50,6 +50,13 @@ type Store interface {
 	// due date then ID. This is what dunning, credit exposure and cash
 	// matching read.
 	OpenItems(ctx context.Context, f OpenItemFilter) ([]OpenItem, error)
+	// DueLines returns the open due lines (instalments with something
+	// open) of the open documents f selects, one per instalment, ordered
+	// by due date, then invoice ID, then sequence ([SortDueLines]); f.DueTo
+	// and f.Limit/Offset apply to lines. Read from query columns, without
+	// loading documents. This is what dunning, late interest, credit
+	// exposure's overdue figures, the forecast and matching read.
+	DueLines(ctx context.Context, f OpenItemFilter) ([]DueLine, error)
 	// Balances returns a customer's open receivables, disputed amounts and
 	// unused credit notes, one Balance per currency in code order.
 	Balances(ctx context.Context, customer o2c.CustomerID) ([]Balance, error)
@@ -222,6 +229,8 @@ func OpenItemOf(inv *Invoice) OpenItem {
 // KindCreditNote to list unused credit notes.
 type OpenItemFilter struct {
 	Customer o2c.CustomerID
+	// Invoice keeps one document's items (zero: any document).
+	Invoice  ID
 	Currency o2c.Currency
 	Kinds    []Kind
 	// DueTo keeps items due on or before it (overdue as of a date: the day before).
@@ -254,6 +263,9 @@ func (f OpenItemFilter) Match(o OpenItem) bool {
 		return false
 	}
 	if !f.Customer.IsZero() && o.Customer != f.Customer {
+		return false
+	}
+	if !f.Invoice.IsZero() && o.Invoice != f.Invoice {
 		return false
 	}
 	if !f.Currency.IsZero() && o.Open.Currency() != f.Currency {

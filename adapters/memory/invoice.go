@@ -237,6 +237,29 @@ func (s *Invoices) OpenItems(ctx context.Context, f invoice.OpenItemFilter) ([]i
 	return invPage(items, f.Limit, f.Offset), nil
 }
 
+// DueLines implements invoice.Store.
+func (s *Invoices) DueLines(ctx context.Context, f invoice.OpenItemFilter) ([]invoice.DueLine, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	var lines []invoice.DueLine
+	if _, err := s.all(ctx, func(inv *invoice.Invoice) bool {
+		if !inv.Status().IsOpen() {
+			return false
+		}
+		for _, l := range invoice.DueLinesOf(inv) {
+			if f.MatchLine(l) {
+				lines = append(lines, l)
+			}
+		}
+		return false
+	}); err != nil {
+		return nil, err
+	}
+	invoice.SortDueLines(lines)
+	return invPage(lines, f.Limit, f.Offset), nil
+}
+
 // Balances implements invoice.Store.
 func (s *Invoices) Balances(ctx context.Context, customer o2c.CustomerID) ([]invoice.Balance, error) {
 	f := invoice.OpenItemFilter{Customer: customer, Kinds: []invoice.Kind{invoice.KindInvoice, invoice.KindDeposit, invoice.KindCreditNote}}

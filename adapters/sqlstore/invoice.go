@@ -48,6 +48,9 @@ var invoicesTable = &table[invoice.Snapshot]{
 			s.Totals.Gross.AmountString(), s.Open.AmountString(), s.Disputed().AmountString(),
 			s.IssueDate, s.DueDate(), invNullString(s.Draft.OrderRef)}
 	},
+	sync: func(ctx context.Context, q querier, tenant o2c.TenantID, s *invoice.Snapshot) error {
+		return syncDueLines(ctx, q, tenant, s)
+	},
 }
 
 // TenantID implements invoice.Store.
@@ -173,6 +176,9 @@ func (s *Invoices) OpenItems(ctx context.Context, f invoice.OpenItemFilter) ([]i
 	}
 	if !f.Customer.IsZero() {
 		where = append(where, "customer_id = "+invArg(&args, f.Customer.String()))
+	}
+	if !f.Invoice.IsZero() {
+		where = append(where, "id = "+invArg(&args, f.Invoice.String()))
 	}
 	if !f.Currency.IsZero() {
 		where = append(where, "currency = "+invArg(&args, f.Currency.Code()))

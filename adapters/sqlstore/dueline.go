@@ -1,0 +1,128 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cashcycle/sdk/invoice"
+	"github.com/cashcycle/sdk/o2c"
+)
+
+// syncDueLines rewrites the invoice's rows in o2c_invoice_due_lines and
+// o2c_invoice_settlements (migration 0009) from the document, in the
+// transaction that saves it: the due lines ([invoice.DueLinesOf]) and the
+// dated settlement facts ([invoice.SettlementFacts]).
+func syncDueLines(ctx context.Context, q querier, tenant o2c.TenantID, s *invoice.Snapshot) error {
+	id := s.ID.String()
+	for _, t := range []string{"o2c_invoice_due_lines", "o2c_invoice_settlements"} {
+		if _, err := q.ExecContext(ctx, "DELETE FROM "+t+" WHERE tenant = $1 AND invoice_id = $2", string(tenant), id); err != nil {
+			return err
+		}
+	}
+	if s.Status == invoice.StateDraft {
+		return nil
+	}
+	inv, err := invoice.FromSnapshot(*s)
+	if err != nil {
+		return err
+	}
+	for _, l := range invoice.DueLinesOf(inv) {
+		var pct any
+		var days any
+		if !l.Discount.IsZero() {
+			pct, days = l.Discount.Percent.String(), l.Discount.Days
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO o2c_invoice_due_lines (tenant, invoice_id, seq, lines, kind, status, customer_id,
+			number, currency, gross, issue_date, due_date, order_ref, amount, open_amount, disputed_amount, discount_percent, discount_days, closed_on)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+			string(tenant), id, l.Seq, l.Lines, string(l.Kind), string(l.Status), l.Customer.String(), l.Number, l.Open.Currency().Code(),
+			l.Gross.AmountString(), l.IssueDate, l.DueDate, invNullString(l.OrderRef), l.Amount.AmountString(), l.Open.AmountString(),
+			l.Disputed.AmountString(), pct, days, l.ClosedOn); err != nil {
+			return err
+		}
+	}
+	for _, f := range invoice.SettlementFacts(inv) {
+		if _, err := q.ExecContext(ctx, `INSERT INTO o2c_invoice_settlements (tenant, invoice_id, allocation_id, seq, kind, value_date, amount, reversed_on)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			string(tenant), id, f.Allocation, f.Seq, string(f.Kind), f.Date, f.Amount.AmountString(), f.ReversedOn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DueLines implements invoice.Store from o2c_invoice_due_lines alone.
+func (s *Invoices) DueLines(ctx context.Context, f invoice.OpenItemFilter) ([]invoice.DueLine, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	args := []any{}
+	where := []string{
+		invIn("status", []invoice.State{invoice.StateIssued, invoice.StatePartiallyPaid, invoice.StateDisputed}, &args),
+		invIn("kind", f.EffectiveKinds(), &args),
+		"closed_on IS NULL", // NULL exactly while something is open on the line
+	}
+	if !f.Customer.IsZero() {
+		where = append(where, "customer_id = "+invArg(&args, f.Customer.String()))
+	}
+	if !f.Invoice.IsZero() {
+		where = append(where, "invoice_id = "+invArg(&args, f.Invoice.String()))
+	}
+	if !f.Currency.IsZero() {
+		where = append(where, "currency = "+invArg(&args, f.Currency.Code()))
+	}
+	if !f.DueTo.IsZero() {
+		where = append(where, "due_date <= "+invArg(&args, f.DueTo))
+	}
+	sqlq := `SELECT invoice_id, seq, lines, number, kind, status, customer_id, issue_date, due_date, order_ref, currency, gross,
+		amount, open_amount, disputed_amount, discount_percent, discount_days, closed_on
+		FROM o2c_invoice_due_lines WHERE tenant = $1 AND ` + strings.Join(where, " AND ") + ` ORDER BY due_date, invoice_id, seq`
+	if f.Limit > 0 {
+		sqlq += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
+	}
+	rows, err := s.db.reader(ctx).QueryContext(ctx, sqlq, append([]any{string(s.tenant)}, args...)...)
+	if err != nil {
+		return nil, s.db.translate(err)
+	}
+	defer rows.Close()
+	var out []invoice.DueLine
+	for rows.Next() {
+		var (
+			l                             invoice.DueLine
+			orderRef, pct                 *string
+			days                          *int
+			kind, status, currency        string
+			gross, amount, open, disputed string
+			issueDate, dueDate, closedOn  o2c.Date
+			customer                      o2c.CustomerID
+		)
+		if err := rows.Scan(&l.Invoice, &l.Seq, &l.Lines, &l.Number, &kind, &status, &customer, &issueDate, &dueDate, &orderRef, &currency,
+			&gross, &amount, &open, &disputed, &pct, &days, &closedOn); err != nil {
+			return nil, err
+		}
+		l.Kind, l.Status, l.Customer, l.IssueDate, l.DueDate, l.ClosedOn = invoice.Kind(kind), invoice.State(status), customer, issueDate, dueDate, closedOn
+		if orderRef != nil {
+			l.OrderRef = *orderRef
+		}
+		cur := strings.TrimSpace(currency)
+		for _, m := range []struct {
+			dst *o2c.Money
+			src string
+		}{{&l.Gross, gross}, {&l.Amount, amount}, {&l.Open, open}, {&l.Disputed, disputed}} {
+			if *m.dst, err = o2c.NewMoney(m.src, cur); err != nil {
+				return nil, fmt.Errorf("o2c sql: invoice %s line %d: %w", l.Invoice, l.Seq, err)
+			}
+		}
+		if pct != nil && days != nil {
+			if l.Discount.Percent, err = decimal.NewFromString(*pct); err != nil {
+				return nil, fmt.Errorf("o2c sql: invoice %s line %d: discount: %w", l.Invoice, l.Seq, err)
+			}
+			l.Discount.Days = *days
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,49 @@
+-- Receivables per due line (issue #13). o2c_invoice_due_lines holds one
+-- row per instalment of every issued document (invoice.DueLinesOf), with
+-- the query columns of its document; o2c_invoice_settlements holds the
+-- dated facts that reduced them (invoice.SettlementFacts: each payment,
+-- credit note and write-off split by instalment, dated by its value date,
+-- with the day it was reversed). Both are rewritten from the document in
+-- the transaction that saves it, so they always agree with it and with
+-- the payment's allocations written in that transaction. Aging as of any
+-- date aggregates them in SQL: open on D = amount - SUM(facts active on D).
+-- Rows of documents stored before this migration appear when the document
+-- is next saved.
+CREATE TABLE o2c_invoice_due_lines (
+    tenant          TEXT NOT NULL,
+    invoice_id      UUID NOT NULL,
+    seq             INTEGER NOT NULL CHECK (seq > 0),
+    lines           INTEGER NOT NULL CHECK (lines >= seq),
+    kind            TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    customer_id     UUID NOT NULL,
+    number          TEXT NOT NULL,
+    currency        CHAR(3) NOT NULL,
+    gross           NUMERIC NOT NULL,
+    issue_date      DATE NOT NULL,
+    due_date        DATE NOT NULL,
+    order_ref       TEXT,
+    amount          NUMERIC NOT NULL CHECK (amount >= 0),
+    open_amount     NUMERIC NOT NULL CHECK (open_amount >= 0 AND open_amount <= amount),
+    disputed_amount NUMERIC NOT NULL CHECK (disputed_amount >= 0 AND disputed_amount <= open_amount),
+    discount_percent NUMERIC,
+    discount_days   INTEGER,
+    -- the day from which the line stays settled; NULL while open
+    closed_on       DATE,
+    PRIMARY KEY (tenant, invoice_id, seq)
+);
+CREATE INDEX o2c_invoice_due_lines_due ON o2c_invoice_due_lines (tenant, status, due_date, invoice_id, seq);
+CREATE INDEX o2c_invoice_due_lines_customer ON o2c_invoice_due_lines (tenant, customer_id, status);
+CREATE INDEX o2c_invoice_due_lines_closed ON o2c_invoice_due_lines (tenant, closed_on);
+CREATE TABLE o2c_invoice_settlements (
+    tenant        TEXT NOT NULL,
+    invoice_id    UUID NOT NULL,
+    allocation_id TEXT NOT NULL,
+    seq           INTEGER NOT NULL,
+    kind          TEXT NOT NULL,
+    value_date    DATE NOT NULL,
+    amount        NUMERIC NOT NULL CHECK (amount > 0),
+    reversed_on   DATE,
+    PRIMARY KEY (tenant, invoice_id, seq, allocation_id)
+);
+CREATE INDEX o2c_invoice_settlements_value_date ON o2c_invoice_settlements (tenant, value_date);
