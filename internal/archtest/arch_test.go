@@ -32,6 +32,7 @@ var tiers = map[string]int{
 	"dunning":  3,
 	"matching": 3,
 	"report":   3,
+	"einvoice": 3,
 	"cycle":    4,
 }
 

@@ -1,0 +1,531 @@
+package einvoice
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cashcycle/sdk/o2c"
+	"github.com/cashcycle/sdk/tax"
+)
+
+// Namespaces of CII D16B.
+const (
+	nsRSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+	nsRAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+	nsUDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+	nsQDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
+)
+
+// GuidelineEN16931 is the specification identifier (BT-24) of the EN 16931
+// core, which both writers declare.
+const GuidelineEN16931 = "urn:cen.eu:en16931:2017"
+
+// amounts writes decimals in the document currency.
+type amounts struct{ digits int32 }
+
+func amountsOf(cur string) amounts {
+	if c, err := o2c.ParseCurrency(cur); err == nil {
+		return amounts{c.Digits()}
+	}
+	return amounts{2}
+}
+
+func (a amounts) fmt(d decimal.Decimal) string { return d.StringFixed(a.digits) }
+
+func date102(d o2c.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d%02d%02d", d.Year(), int(d.Month()), d.Day())
+}
+
+func rateText(c tax.Category, r decimal.Decimal) string {
+	if c == tax.OutOfScope {
+		return "" // BR-O-05: no rate for "not subject to VAT"
+	}
+	return r.String()
+}
+
+// WriteCII returns the document as a UN/CEFACT Cross Industry Invoice D16B
+// conforming to EN 16931 (the syntax of Factur-X and ZUGFeRD). The
+// document is checked first ([Document.Check]); nothing is returned when
+// it breaks a rule.
+func WriteCII(d *Document) ([]byte, error) {
+	if err := d.Check(); err != nil {
+		return nil, err
+	}
+	a := amountsOf(d.Currency)
+	root := &node{name: "rsm:CrossIndustryInvoice", attrs: nsAttrs(
+		"rsm", nsRSM, "ram", nsRAM, "qdt", nsQDT, "udt", nsUDT)}
+
+	doc := el("rsm:ExchangedDocument",
+		txt("ram:ID", d.Number),
+		txt("ram:TypeCode", string(d.Type)),
+		el("ram:IssueDateTime", txt("udt:DateTimeString", date102(d.IssueDate), "format", "102")))
+	for _, n := range d.Notes {
+		doc.add(el("ram:IncludedNote", txt("ram:Content", n.Text), txt("ram:SubjectCode", n.Subject)))
+	}
+	root.add(
+		el("rsm:ExchangedDocumentContext",
+			el("ram:GuidelineSpecifiedDocumentContextParameter", txt("ram:ID", GuidelineEN16931))),
+		doc)
+
+	tx := &node{name: "rsm:SupplyChainTradeTransaction"}
+	for _, l := range d.Lines {
+		tx.add(ciiLine(l, a))
+	}
+	agreement := &node{name: "ram:ApplicableHeaderTradeAgreement"}
+	agreement.add(
+		txt("ram:BuyerReference", d.BuyerReference),
+		ciiParty("ram:SellerTradeParty", d.Seller, true),
+		ciiParty("ram:BuyerTradeParty", d.Buyer, false),
+		el("ram:SellerOrderReferencedDocument", txt("ram:IssuerAssignedID", d.SalesOrder)),
+		el("ram:BuyerOrderReferencedDocument", txt("ram:IssuerAssignedID", d.PurchaseOrder)))
+	delivery := &node{name: "ram:ApplicableHeaderTradeDelivery"}
+	if !d.DeliveryDate.IsZero() {
+		delivery.add(el("ram:ActualDeliverySupplyChainEvent",
+			el("ram:OccurrenceDateTime", txt("udt:DateTimeString", date102(d.DeliveryDate), "format", "102"))))
+	}
+	st := &node{name: "ram:ApplicableHeaderTradeSettlement"}
+	st.add(txt("ram:PaymentReference", d.Payment.Reference),
+		txt("ram:InvoiceCurrencyCode", d.Currency))
+	if d.Payment.Code != "" {
+		st.add(el("ram:SpecifiedTradeSettlementPaymentMeans",
+			txt("ram:TypeCode", d.Payment.Code),
+			txt("ram:Information", d.Payment.Text),
+			el("ram:PayeePartyCreditorFinancialAccount",
+				txt("ram:IBANID", d.Payment.IBAN),
+				txt("ram:AccountName", d.Payment.AccountName)),
+			el("ram:PayeeSpecifiedCreditorFinancialInstitution", txt("ram:BICID", d.Payment.BIC))))
+	}
+	for _, v := range d.VAT {
+		st.add(el("ram:ApplicableTradeTax",
+			txt("ram:CalculatedAmount", a.fmt(v.Tax)),
+			txt("ram:TypeCode", "VAT"),
+			txt("ram:ExemptionReason", v.ExemptionReason),
+			txt("ram:BasisAmount", a.fmt(v.Base)),
+			txt("ram:CategoryCode", v.Category.Code()),
+			txt("ram:ExemptionReasonCode", v.ExemptionCode),
+			txt("ram:RateApplicablePercent", rateText(v.Category, v.Rate))))
+	}
+	for _, ac := range d.AllowanceCharges {
+		st.add(ciiAllowanceCharge(ac, a, true))
+	}
+	if d.PaymentTerms != "" || !d.DueDate.IsZero() {
+		pt := &node{name: "ram:SpecifiedTradePaymentTerms"}
+		pt.add(txt("ram:Description", d.PaymentTerms))
+		if !d.DueDate.IsZero() {
+			pt.add(el("ram:DueDateDateTime", txt("udt:DateTimeString", date102(d.DueDate), "format", "102")))
+		}
+		st.add(pt)
+	}
+	t := d.Totals
+	sum := el("ram:SpecifiedTradeSettlementHeaderMonetarySummation",
+		txt("ram:LineTotalAmount", a.fmt(t.LineNet)))
+	if len(d.AllowanceCharges) > 0 {
+		sum.add(txt("ram:ChargeTotalAmount", a.fmt(t.Charges)), txt("ram:AllowanceTotalAmount", a.fmt(t.Allowances)))
+	}
+	sum.add(txt("ram:TaxBasisTotalAmount", a.fmt(t.TaxExclusive)),
+		txt("ram:TaxTotalAmount", a.fmt(t.Tax), "currencyID", d.Currency))
+	if !t.Rounding.IsZero() {
+		sum.add(txt("ram:RoundingAmount", a.fmt(t.Rounding)))
+	}
+	sum.add(txt("ram:GrandTotalAmount", a.fmt(t.TaxInclusive)))
+	if !t.Prepaid.IsZero() {
+		sum.add(txt("ram:TotalPrepaidAmount", a.fmt(t.Prepaid)))
+	}
+	sum.add(txt("ram:DuePayableAmount", a.fmt(t.Payable)))
+	st.add(sum)
+	for _, p := range d.Preceding {
+		r := el("ram:InvoiceReferencedDocument", txt("ram:IssuerAssignedID", p.Number))
+		if r != nil && !p.Date.IsZero() {
+			r.add(el("ram:FormattedIssueDateTime", txt("qdt:DateTimeString", date102(p.Date), "format", "102")))
+		}
+		st.add(r)
+	}
+	tx.add(agreement, delivery, st)
+	root.add(tx)
+	return render(root), nil
+}
+
+func nsAttrs(kv ...string) []xmlAttr {
+	var out []xmlAttr
+	for i := 0; i+1 < len(kv); i += 2 {
+		out = append(out, xmlAttr{Name: xmlName{Space: "xmlns", Local: kv[i]}, Value: kv[i+1]})
+	}
+	return out
+}
+
+func ciiLine(l Line, a amounts) *node {
+	n := &node{name: "ram:IncludedSupplyChainTradeLineItem"}
+	n.add(el("ram:AssociatedDocumentLineDocument",
+		txt("ram:LineID", l.ID),
+		el("ram:IncludedNote", txt("ram:Content", l.Note))))
+	n.add(el("ram:SpecifiedTradeProduct",
+		txt("ram:SellerAssignedID", l.SellerID),
+		txt("ram:Name", l.Name),
+		txt("ram:Description", l.Description)))
+	agr := &node{name: "ram:SpecifiedLineTradeAgreement"}
+	agr.add(el("ram:BuyerOrderReferencedDocument", txt("ram:LineID", l.OrderLineRef)))
+	if !l.GrossPrice.IsZero() {
+		g := el("ram:GrossPriceProductTradePrice", txt("ram:ChargeAmount", l.GrossPrice.String()))
+		if !l.PriceDiscount.IsZero() {
+			g.add(el("ram:AppliedTradeAllowanceCharge",
+				el("ram:ChargeIndicator", txt("udt:Indicator", "false")),
+				txt("ram:ActualAmount", l.PriceDiscount.String())))
+		}
+		agr.add(g)
+	}
+	agr.add(el("ram:NetPriceProductTradePrice", txt("ram:ChargeAmount", l.NetPrice.String())))
+	n.add(agr)
+	n.add(el("ram:SpecifiedLineTradeDelivery", txt("ram:BilledQuantity", l.Quantity.String(), "unitCode", l.UnitCode)))
+	set := el("ram:SpecifiedLineTradeSettlement",
+		el("ram:ApplicableTradeTax",
+			txt("ram:TypeCode", "VAT"),
+			txt("ram:CategoryCode", l.Category.Code()),
+			txt("ram:RateApplicablePercent", rateText(l.Category, l.Rate))))
+	for _, ac := range l.AllowanceCharges {
+		set.add(ciiAllowanceCharge(ac, a, false))
+	}
+	set.add(el("ram:SpecifiedTradeSettlementLineMonetarySummation", txt("ram:LineTotalAmount", a.fmt(l.NetAmount))))
+	n.add(set)
+	return n
+}
+
+func ciiAllowanceCharge(ac AllowanceCharge, a amounts, header bool) *node {
+	n := el("ram:SpecifiedTradeAllowanceCharge",
+		el("ram:ChargeIndicator", txt("udt:Indicator", fmt.Sprint(ac.Charge))))
+	if !ac.Percent.IsZero() {
+		n.add(txt("ram:CalculationPercent", ac.Percent.String()))
+	}
+	if !ac.Base.IsZero() {
+		n.add(txt("ram:BasisAmount", a.fmt(ac.Base)))
+	}
+	n.add(txt("ram:ActualAmount", a.fmt(ac.Amount)),
+		txt("ram:ReasonCode", ac.ReasonCode),
+		txt("ram:Reason", ac.Reason))
+	if header {
+		n.add(el("ram:CategoryTradeTax",
+			txt("ram:TypeCode", "VAT"),
+			txt("ram:CategoryCode", ac.Category.Code()),
+			txt("ram:RateApplicablePercent", rateText(ac.Category, ac.Rate))))
+	}
+	return n
+}
+
+func ciiParty(name string, p Party, seller bool) *node {
+	n := &node{name: name}
+	if p.ID != "" {
+		if p.IDScheme != "" {
+			n.add(txt("ram:GlobalID", p.ID, "schemeID", p.IDScheme))
+		} else {
+			n.add(txt("ram:ID", p.ID))
+		}
+	}
+	n.add(txt("ram:Name", p.Name))
+	if seller {
+		n.add(txt("ram:Description", p.LegalInfo))
+	}
+	n.add(el("ram:SpecifiedLegalOrganization",
+		txt("ram:ID", p.LegalID, "schemeID", p.LegalIDScheme),
+		txt("ram:TradingBusinessName", p.TradingName)))
+	ad := p.Address
+	pa := &node{name: "ram:PostalTradeAddress"}
+	pa.add(txt("ram:PostcodeCode", ad.Postcode))
+	for i, tag := range []string{"ram:LineOne", "ram:LineTwo", "ram:LineThree"} {
+		if i < len(ad.Lines) {
+			pa.add(txt(tag, ad.Lines[i]))
+		}
+	}
+	pa.add(txt("ram:CityName", ad.City), txt("ram:CountryID", strings.ToUpper(ad.Country)), txt("ram:CountrySubDivisionName", ad.Region))
+	n.add(pa)
+	n.add(el("ram:URIUniversalCommunication", txt("ram:URIID", p.Email, "schemeID", "EM")))
+	n.add(el("ram:SpecifiedTaxRegistration", txt("ram:ID", p.VATNumber, "schemeID", "VA")))
+	return n
+}
+
+// ReadCII reads a Cross Industry Invoice (D16B, as Factur-X, ZUGFeRD and
+// XRechnung write it) into a Document. Values are read as they are: an
+// amount that is not a decimal or a date not in format 102 is a
+// *SyntaxError naming the element, never a silently wrong value. Reading
+// does not check the business rules; call [Document.Check] for that.
+func ReadCII(data []byte) (*Document, error) {
+	root, err := parseTree(data)
+	if err != nil {
+		return nil, err
+	}
+	if root.name != "CrossIndustryInvoice" || root.space != nsRSM {
+		return nil, &SyntaxError{Msg: "not a CII CrossIndustryInvoice: root is " + root.space + " " + root.name}
+	}
+	r := &reader{}
+	d := &Document{}
+	ed := root.one("ExchangedDocument")
+	d.Number = ed.str("ID")
+	d.Type = TypeCode(ed.str("TypeCode"))
+	d.IssueDate = r.date102(ed.one("IssueDateTime/DateTimeString"), "IssueDateTime")
+	for _, n := range ed.all("IncludedNote") {
+		d.Notes = append(d.Notes, Note{Subject: n.str("SubjectCode"), Text: n.str("Content")})
+	}
+	tx := root.one("SupplyChainTradeTransaction")
+	ag := tx.one("ApplicableHeaderTradeAgreement")
+	d.BuyerReference = ag.str("BuyerReference")
+	d.Seller = readCIIParty(ag.one("SellerTradeParty"))
+	d.Buyer = readCIIParty(ag.one("BuyerTradeParty"))
+	d.SalesOrder = ag.str("SellerOrderReferencedDocument/IssuerAssignedID")
+	d.PurchaseOrder = ag.str("BuyerOrderReferencedDocument/IssuerAssignedID")
+	dl := tx.one("ApplicableHeaderTradeDelivery")
+	d.DeliveryDate = r.date102(dl.one("ActualDeliverySupplyChainEvent/OccurrenceDateTime/DateTimeString"), "ActualDeliverySupplyChainEvent")
+	st := tx.one("ApplicableHeaderTradeSettlement")
+	d.Currency = st.str("InvoiceCurrencyCode")
+	d.Payment.Reference = st.str("PaymentReference")
+	if pm := st.one("SpecifiedTradeSettlementPaymentMeans"); pm != nil {
+		d.Payment.Code = pm.str("TypeCode")
+		d.Payment.Text = pm.str("Information")
+		d.Payment.IBAN = pm.str("PayeePartyCreditorFinancialAccount/IBANID")
+		if d.Payment.IBAN == "" {
+			d.Payment.IBAN = pm.str("PayeePartyCreditorFinancialAccount/ProprietaryID")
+		}
+		d.Payment.AccountName = pm.str("PayeePartyCreditorFinancialAccount/AccountName")
+		d.Payment.BIC = pm.str("PayeeSpecifiedCreditorFinancialInstitution/BICID")
+	}
+	for _, v := range st.all("ApplicableTradeTax") {
+		d.VAT = append(d.VAT, VATBreakdown{
+			Category:        r.category(v.str("CategoryCode"), "ApplicableTradeTax/CategoryCode"),
+			Rate:            r.dec(v, "RateApplicablePercent"),
+			Base:            r.dec(v, "BasisAmount"),
+			Tax:             r.dec(v, "CalculatedAmount"),
+			ExemptionReason: v.str("ExemptionReason"),
+			ExemptionCode:   v.str("ExemptionReasonCode"),
+		})
+	}
+	for _, n := range st.all("SpecifiedTradeAllowanceCharge") {
+		d.AllowanceCharges = append(d.AllowanceCharges, r.ciiAllowanceCharge(n))
+	}
+	var terms []string
+	for _, pt := range st.all("SpecifiedTradePaymentTerms") {
+		if s := pt.str("Description"); s != "" {
+			terms = append(terms, s)
+		}
+		if d.DueDate.IsZero() {
+			d.DueDate = r.date102(pt.one("DueDateDateTime/DateTimeString"), "DueDateDateTime")
+		}
+	}
+	d.PaymentTerms = strings.Join(terms, "\n")
+	sum := st.one("SpecifiedTradeSettlementHeaderMonetarySummation")
+	d.Totals = Totals{
+		LineNet:      r.dec(sum, "LineTotalAmount"),
+		Charges:      r.dec(sum, "ChargeTotalAmount"),
+		Allowances:   r.dec(sum, "AllowanceTotalAmount"),
+		TaxExclusive: r.dec(sum, "TaxBasisTotalAmount"),
+		Rounding:     r.dec(sum, "RoundingAmount"),
+		TaxInclusive: r.dec(sum, "GrandTotalAmount"),
+		Prepaid:      r.dec(sum, "TotalPrepaidAmount"),
+		Payable:      r.dec(sum, "DuePayableAmount"),
+	}
+	// BT-110 is the TaxTotalAmount in the invoice currency (BT-111 may be
+	// given too, in the tax currency).
+	for _, tt := range sum.all("TaxTotalAmount") {
+		if cur := tt.attr("currencyID"); cur == "" || cur == d.Currency {
+			d.Totals.Tax = r.decNode(tt, "TaxTotalAmount")
+			break
+		}
+	}
+	for _, p := range st.all("InvoiceReferencedDocument") {
+		d.Preceding = append(d.Preceding, Reference{Number: p.str("IssuerAssignedID"),
+			Date: r.date102(p.one("FormattedIssueDateTime/DateTimeString"), "InvoiceReferencedDocument")})
+	}
+	for _, li := range tx.all("IncludedSupplyChainTradeLineItem") {
+		d.Lines = append(d.Lines, r.ciiLine(li))
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return d, nil
+}
+
+func readCIIParty(n *node) Party {
+	if n == nil {
+		return Party{}
+	}
+	p := Party{Name: n.str("Name"), LegalInfo: n.str("Description")}
+	if g := n.one("GlobalID"); g != nil {
+		p.ID, p.IDScheme = n.str("GlobalID"), g.attr("schemeID")
+	} else {
+		p.ID = n.str("ID")
+	}
+	if lo := n.one("SpecifiedLegalOrganization"); lo != nil {
+		p.LegalID, p.LegalIDScheme = lo.str("ID"), lo.one("ID").attr("schemeID")
+		p.TradingName = lo.str("TradingBusinessName")
+	}
+	for _, tr := range n.all("SpecifiedTaxRegistration") {
+		if id := tr.one("ID"); id != nil && id.attr("schemeID") == "VA" {
+			p.VATNumber = tr.str("ID")
+		}
+	}
+	p.Email = n.str("URIUniversalCommunication/URIID")
+	pa := n.one("PostalTradeAddress")
+	for _, tag := range []string{"LineOne", "LineTwo", "LineThree"} {
+		if s := pa.str(tag); s != "" {
+			p.Address.Lines = append(p.Address.Lines, s)
+		}
+	}
+	p.Address.City, p.Address.Postcode = pa.str("CityName"), pa.str("PostcodeCode")
+	p.Address.Region, p.Address.Country = pa.str("CountrySubDivisionName"), pa.str("CountryID")
+	return p
+}
+
+func (r *reader) ciiAllowanceCharge(n *node) AllowanceCharge {
+	ind := n.str("ChargeIndicator/Indicator")
+	ac := AllowanceCharge{
+		Charge:     r.boolean(ind, "ChargeIndicator"),
+		Amount:     r.dec(n, "ActualAmount"),
+		Base:       r.dec(n, "BasisAmount"),
+		Percent:    r.dec(n, "CalculationPercent"),
+		Reason:     n.str("Reason"),
+		ReasonCode: n.str("ReasonCode"),
+	}
+	if ct := n.one("CategoryTradeTax"); ct != nil {
+		ac.Category = r.category(ct.str("CategoryCode"), "CategoryTradeTax/CategoryCode")
+		ac.Rate = r.dec(ct, "RateApplicablePercent")
+	}
+	return ac
+}
+
+func (r *reader) ciiLine(n *node) Line {
+	l := Line{
+		ID:          n.str("AssociatedDocumentLineDocument/LineID"),
+		Note:        n.str("AssociatedDocumentLineDocument/IncludedNote/Content"),
+		Name:        n.str("SpecifiedTradeProduct/Name"),
+		Description: n.str("SpecifiedTradeProduct/Description"),
+		SellerID:    n.str("SpecifiedTradeProduct/SellerAssignedID"),
+	}
+	ag := n.one("SpecifiedLineTradeAgreement")
+	l.OrderLineRef = ag.str("BuyerOrderReferencedDocument/LineID")
+	l.NetPrice = r.dec(ag, "NetPriceProductTradePrice/ChargeAmount")
+	l.GrossPrice = r.dec(ag, "GrossPriceProductTradePrice/ChargeAmount")
+	l.PriceDiscount = r.dec(ag, "GrossPriceProductTradePrice/AppliedTradeAllowanceCharge/ActualAmount")
+	q := n.one("SpecifiedLineTradeDelivery/BilledQuantity")
+	l.Quantity = r.decNode(q, "BilledQuantity")
+	l.UnitCode = q.attr("unitCode")
+	set := n.one("SpecifiedLineTradeSettlement")
+	l.Category = r.category(set.str("ApplicableTradeTax/CategoryCode"), "line ApplicableTradeTax/CategoryCode")
+	l.Rate = r.dec(set, "ApplicableTradeTax/RateApplicablePercent")
+	for _, ac := range set.all("SpecifiedTradeAllowanceCharge") {
+		l.AllowanceCharges = append(l.AllowanceCharges, r.ciiAllowanceCharge(ac))
+	}
+	l.NetAmount = r.dec(set, "SpecifiedTradeSettlementLineMonetarySummation/LineTotalAmount")
+	return l
+}
+
+// reader collects the first conversion error so that reading code stays
+// linear.
+type reader struct{ err error }
+
+func (r *reader) fail(path, msg string) {
+	if r.err == nil {
+		r.err = &SyntaxError{Path: path, Msg: msg}
+	}
+}
+
+func (r *reader) dec(n *node, path string) decimal.Decimal {
+	if n == nil {
+		return decimal.Decimal{}
+	}
+	return r.decNode(n.one(path), path)
+}
+
+func (r *reader) decNode(n *node, path string) decimal.Decimal {
+	if n == nil {
+		return decimal.Decimal{}
+	}
+	s := strings.TrimSpace(n.text)
+	if s == "" {
+		return decimal.Decimal{}
+	}
+	// XSD decimals: optional sign, digits, optional fraction; no exponent.
+	ok := len(s) <= 40
+	digits := 0
+	for i, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case (c == '-' || c == '+') && i == 0:
+		case c == '.':
+		default:
+			ok = false
+		}
+	}
+	if strings.Count(s, ".") > 1 || digits == 0 {
+		ok = false
+	}
+	v, err := decimal.NewFromString(s)
+	if !ok || err != nil {
+		r.fail(path, fmt.Sprintf("%q is not a decimal number", s))
+		return decimal.Decimal{}
+	}
+	return v
+}
+
+func (r *reader) date102(n *node, path string) o2c.Date {
+	if n == nil {
+		return o2c.Date{}
+	}
+	s := strings.TrimSpace(n.text)
+	if f := n.attr("format"); f != "" && f != "102" {
+		r.fail(path, fmt.Sprintf("date format %q is not supported (102 is)", f))
+		return o2c.Date{}
+	}
+	t, err := time.Parse("20060102", s)
+	if err != nil {
+		r.fail(path, fmt.Sprintf("%q is not a date in format 102 (YYYYMMDD)", s))
+		return o2c.Date{}
+	}
+	return o2c.DateOf(t)
+}
+
+func (r *reader) isoDate(n *node, path string) o2c.Date {
+	if n == nil {
+		return o2c.Date{}
+	}
+	s := strings.TrimSpace(n.text)
+	d, err := o2c.ParseDate(s)
+	if err != nil {
+		r.fail(path, fmt.Sprintf("%q is not a date (YYYY-MM-DD)", s))
+	}
+	return d
+}
+
+func (r *reader) boolean(s, path string) bool {
+	switch s {
+	case "true", "1":
+		return true
+	case "false", "0":
+		return false
+	}
+	r.fail(path, fmt.Sprintf("%q is not a boolean", s))
+	return false
+}
+
+func (r *reader) category(code, path string) tax.Category {
+	if code == "" {
+		return tax.Category{}
+	}
+	c, err := tax.ParseCategory(code)
+	if err != nil {
+		r.fail(path, fmt.Sprintf("%q is not a VAT category code", code))
+	}
+	return c
+}
+
+func isoDate(d interface {
+	IsZero() bool
+	String() string
+}) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}

@@ -1,0 +1,371 @@
+package einvoice
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Namespaces of UBL 2.1.
+const (
+	nsUBLInvoice    = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+	nsUBLCreditNote = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+	nsCAC           = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+	nsCBC           = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+)
+
+// WriteUBL returns the document as an OASIS UBL 2.1 Invoice, or a
+// CreditNote for a credit note type (381), conforming to EN 16931 (the
+// syntax of Peppol BIS Billing 3.0 and XRechnung). The document is checked
+// first ([Document.Check]); nothing is returned when it breaks a rule.
+func WriteUBL(d *Document) ([]byte, error) {
+	if err := d.Check(); err != nil {
+		return nil, err
+	}
+	a := amountsOf(d.Currency)
+	cur := d.Currency
+	money := func(name string, v interface{ StringFixed(int32) string }) *node {
+		return txt(name, v.StringFixed(a.digits), "currencyID", cur)
+	}
+	credit := d.Type.IsCreditNote()
+	rootName, ns, lineName, qtyName := "Invoice", nsUBLInvoice, "cac:InvoiceLine", "cbc:InvoicedQuantity"
+	if credit {
+		rootName, ns, lineName, qtyName = "CreditNote", nsUBLCreditNote, "cac:CreditNoteLine", "cbc:CreditedQuantity"
+	}
+	root := &node{name: rootName, attrs: append([]xmlAttr{{Name: xmlName{Local: "xmlns"}, Value: ns}}, nsAttrs("cac", nsCAC, "cbc", nsCBC)...)}
+	root.add(txt("cbc:CustomizationID", GuidelineEN16931),
+		txt("cbc:ID", d.Number),
+		txt("cbc:IssueDate", isoDate(d.IssueDate)))
+	if credit {
+		root.add(txt("cbc:CreditNoteTypeCode", string(d.Type)))
+	} else {
+		root.add(txt("cbc:DueDate", isoDate(d.DueDate)), txt("cbc:InvoiceTypeCode", string(d.Type)))
+	}
+	for _, n := range d.Notes {
+		text := n.Text
+		if n.Subject != "" {
+			text = "#" + n.Subject + "#" + text // UBL has no element for BT-21: the usual "#code#text" convention
+		}
+		root.add(txt("cbc:Note", text))
+	}
+	root.add(txt("cbc:DocumentCurrencyCode", cur), txt("cbc:BuyerReference", d.BuyerReference))
+	if d.PurchaseOrder != "" || d.SalesOrder != "" {
+		po := d.PurchaseOrder
+		if po == "" {
+			po = "NA"
+		}
+		root.add(el("cac:OrderReference", txt("cbc:ID", po), txt("cbc:SalesOrderID", d.SalesOrder)))
+	}
+	for _, p := range d.Preceding {
+		root.add(el("cac:BillingReference", el("cac:InvoiceDocumentReference",
+			txt("cbc:ID", p.Number), txt("cbc:IssueDate", isoDate(p.Date)))))
+	}
+	root.add(el("cac:AccountingSupplierParty", ublParty(d.Seller, true)),
+		el("cac:AccountingCustomerParty", ublParty(d.Buyer, false)))
+	if !d.DeliveryDate.IsZero() {
+		root.add(el("cac:Delivery", txt("cbc:ActualDeliveryDate", isoDate(d.DeliveryDate))))
+	}
+	if d.Payment.Code != "" {
+		pm := el("cac:PaymentMeans", txt("cbc:PaymentMeansCode", d.Payment.Code, "name", d.Payment.Text))
+		if credit {
+			pm.add(txt("cbc:PaymentDueDate", isoDate(d.DueDate)))
+		}
+		pm.add(txt("cbc:PaymentID", d.Payment.Reference),
+			el("cac:PayeeFinancialAccount",
+				txt("cbc:ID", d.Payment.IBAN),
+				txt("cbc:Name", d.Payment.AccountName),
+				el("cac:FinancialInstitutionBranch", txt("cbc:ID", d.Payment.BIC))))
+		root.add(pm)
+	} else if credit && !d.DueDate.IsZero() {
+		root.add(el("cac:PaymentMeans", txt("cbc:PaymentMeansCode", "1"), txt("cbc:PaymentDueDate", isoDate(d.DueDate))))
+	}
+	root.add(el("cac:PaymentTerms", txt("cbc:Note", d.PaymentTerms)))
+	for _, ac := range d.AllowanceCharges {
+		root.add(ublAllowanceCharge(ac, a, cur, true))
+	}
+	tt := el("cac:TaxTotal", money("cbc:TaxAmount", d.Totals.Tax))
+	for _, v := range d.VAT {
+		tt.add(el("cac:TaxSubtotal",
+			money("cbc:TaxableAmount", v.Base),
+			money("cbc:TaxAmount", v.Tax),
+			el("cac:TaxCategory",
+				txt("cbc:ID", v.Category.Code()),
+				txt("cbc:Percent", rateText(v.Category, v.Rate)),
+				txt("cbc:TaxExemptionReasonCode", v.ExemptionCode),
+				txt("cbc:TaxExemptionReason", v.ExemptionReason),
+				el("cac:TaxScheme", txt("cbc:ID", "VAT")))))
+	}
+	root.add(tt)
+	t := d.Totals
+	lmt := el("cac:LegalMonetaryTotal",
+		money("cbc:LineExtensionAmount", t.LineNet),
+		money("cbc:TaxExclusiveAmount", t.TaxExclusive),
+		money("cbc:TaxInclusiveAmount", t.TaxInclusive))
+	if len(d.AllowanceCharges) > 0 {
+		lmt.add(money("cbc:AllowanceTotalAmount", t.Allowances), money("cbc:ChargeTotalAmount", t.Charges))
+	}
+	if !t.Prepaid.IsZero() {
+		lmt.add(money("cbc:PrepaidAmount", t.Prepaid))
+	}
+	if !t.Rounding.IsZero() {
+		lmt.add(money("cbc:PayableRoundingAmount", t.Rounding))
+	}
+	lmt.add(money("cbc:PayableAmount", t.Payable))
+	root.add(lmt)
+	for _, l := range d.Lines {
+		ln := el(lineName, txt("cbc:ID", l.ID), txt("cbc:Note", l.Note),
+			txt(qtyName, l.Quantity.String(), "unitCode", l.UnitCode),
+			money("cbc:LineExtensionAmount", l.NetAmount))
+		if l.OrderLineRef != "" {
+			ln.add(el("cac:OrderLineReference", txt("cbc:LineID", l.OrderLineRef)))
+		}
+		for _, ac := range l.AllowanceCharges {
+			ln.add(ublAllowanceCharge(ac, a, cur, false))
+		}
+		ln.add(el("cac:Item",
+			txt("cbc:Description", l.Description),
+			txt("cbc:Name", l.Name),
+			el("cac:SellersItemIdentification", txt("cbc:ID", l.SellerID)),
+			el("cac:ClassifiedTaxCategory",
+				txt("cbc:ID", l.Category.Code()),
+				txt("cbc:Percent", rateText(l.Category, l.Rate)),
+				el("cac:TaxScheme", txt("cbc:ID", "VAT")))))
+		price := el("cac:Price", txt("cbc:PriceAmount", l.NetPrice.String(), "currencyID", cur))
+		if !l.GrossPrice.IsZero() {
+			price.add(el("cac:AllowanceCharge",
+				txt("cbc:ChargeIndicator", "false"),
+				txt("cbc:Amount", l.PriceDiscount.String(), "currencyID", cur),
+				txt("cbc:BaseAmount", l.GrossPrice.String(), "currencyID", cur)))
+		}
+		ln.add(price)
+		root.add(ln)
+	}
+	return render(root), nil
+}
+
+func ublAllowanceCharge(ac AllowanceCharge, a amounts, cur string, header bool) *node {
+	n := el("cac:AllowanceCharge",
+		txt("cbc:ChargeIndicator", fmt.Sprint(ac.Charge)),
+		txt("cbc:AllowanceChargeReasonCode", ac.ReasonCode),
+		txt("cbc:AllowanceChargeReason", ac.Reason))
+	if !ac.Percent.IsZero() {
+		n.add(txt("cbc:MultiplierFactorNumeric", ac.Percent.String()))
+	}
+	n.add(txt("cbc:Amount", a.fmt(ac.Amount), "currencyID", cur))
+	if !ac.Base.IsZero() {
+		n.add(txt("cbc:BaseAmount", a.fmt(ac.Base), "currencyID", cur))
+	}
+	if header {
+		n.add(el("cac:TaxCategory",
+			txt("cbc:ID", ac.Category.Code()),
+			txt("cbc:Percent", rateText(ac.Category, ac.Rate)),
+			el("cac:TaxScheme", txt("cbc:ID", "VAT"))))
+	}
+	return n
+}
+
+func ublParty(p Party, seller bool) *node {
+	n := &node{name: "cac:Party"}
+	n.add(txt("cbc:EndpointID", p.Email, "schemeID", "EM"))
+	if p.ID != "" {
+		n.add(el("cac:PartyIdentification", txt("cbc:ID", p.ID, "schemeID", p.IDScheme)))
+	}
+	n.add(el("cac:PartyName", txt("cbc:Name", p.TradingName)))
+	ad := p.Address
+	pa := &node{name: "cac:PostalAddress"}
+	if len(ad.Lines) > 0 {
+		pa.add(txt("cbc:StreetName", ad.Lines[0]))
+	}
+	if len(ad.Lines) > 1 {
+		pa.add(txt("cbc:AdditionalStreetName", ad.Lines[1]))
+	}
+	pa.add(txt("cbc:CityName", ad.City), txt("cbc:PostalZone", ad.Postcode), txt("cbc:CountrySubentity", ad.Region))
+	if len(ad.Lines) > 2 {
+		pa.add(el("cac:AddressLine", txt("cbc:Line", ad.Lines[2])))
+	}
+	pa.add(el("cac:Country", txt("cbc:IdentificationCode", strings.ToUpper(ad.Country))))
+	n.add(pa)
+	if p.VATNumber != "" {
+		n.add(el("cac:PartyTaxScheme", txt("cbc:CompanyID", p.VATNumber), el("cac:TaxScheme", txt("cbc:ID", "VAT"))))
+	}
+	le := el("cac:PartyLegalEntity", txt("cbc:RegistrationName", p.Name),
+		txt("cbc:CompanyID", p.LegalID, "schemeID", p.LegalIDScheme))
+	if seller {
+		le.add(txt("cbc:CompanyLegalForm", p.LegalInfo))
+	}
+	n.add(le)
+	return n
+}
+
+// ReadUBL reads a UBL 2.1 Invoice or CreditNote into a Document, with the
+// same guarantees as [ReadCII]: a value that is not what its element
+// requires is a *SyntaxError naming it. Notes written "#PMT#text" (the
+// "#code#text" convention for the subject code) get their subject back.
+func ReadUBL(data []byte) (*Document, error) {
+	root, err := parseTree(data)
+	if err != nil {
+		return nil, err
+	}
+	credit := false
+	switch {
+	case root.name == "Invoice" && root.space == nsUBLInvoice:
+	case root.name == "CreditNote" && root.space == nsUBLCreditNote:
+		credit = true
+	default:
+		return nil, &SyntaxError{Msg: "not a UBL Invoice or CreditNote: root is " + root.space + " " + root.name}
+	}
+	r := &reader{}
+	d := &Document{
+		Number:         root.str("ID"),
+		Currency:       root.str("DocumentCurrencyCode"),
+		BuyerReference: root.str("BuyerReference"),
+		PurchaseOrder:  root.str("OrderReference/ID"),
+		SalesOrder:     root.str("OrderReference/SalesOrderID"),
+		PaymentTerms:   root.str("PaymentTerms/Note"),
+	}
+	if d.PurchaseOrder == "NA" && d.SalesOrder != "" {
+		d.PurchaseOrder = ""
+	}
+	d.IssueDate = r.isoDate(root.one("IssueDate"), "IssueDate")
+	lineName, qtyName := "InvoiceLine", "InvoicedQuantity"
+	if credit {
+		d.Type = TypeCode(root.str("CreditNoteTypeCode"))
+		d.DueDate = r.isoDate(root.one("PaymentMeans/PaymentDueDate"), "PaymentMeans/PaymentDueDate")
+		lineName, qtyName = "CreditNoteLine", "CreditedQuantity"
+	} else {
+		d.Type = TypeCode(root.str("InvoiceTypeCode"))
+		d.DueDate = r.isoDate(root.one("DueDate"), "DueDate")
+	}
+	for _, n := range root.all("Note") {
+		text, subject := strings.TrimSpace(n.text), ""
+		if strings.HasPrefix(text, "#") {
+			if i := strings.Index(text[1:], "#"); i >= 0 && i <= 3 {
+				subject, text = text[1:i+1], text[i+2:]
+			}
+		}
+		d.Notes = append(d.Notes, Note{Subject: subject, Text: text})
+	}
+	for _, b := range root.all("BillingReference/InvoiceDocumentReference") {
+		d.Preceding = append(d.Preceding, Reference{Number: b.str("ID"), Date: r.isoDate(b.one("IssueDate"), "InvoiceDocumentReference/IssueDate")})
+	}
+	d.Seller = readUBLParty(root.one("AccountingSupplierParty/Party"))
+	d.Buyer = readUBLParty(root.one("AccountingCustomerParty/Party"))
+	d.DeliveryDate = r.isoDate(root.one("Delivery/ActualDeliveryDate"), "Delivery/ActualDeliveryDate")
+	if pm := root.one("PaymentMeans"); pm != nil {
+		d.Payment = PaymentMeans{
+			Code:        pm.str("PaymentMeansCode"),
+			Text:        pm.one("PaymentMeansCode").attr("name"),
+			Reference:   pm.str("PaymentID"),
+			IBAN:        pm.str("PayeeFinancialAccount/ID"),
+			AccountName: pm.str("PayeeFinancialAccount/Name"),
+			BIC:         pm.str("PayeeFinancialAccount/FinancialInstitutionBranch/ID"),
+		}
+	}
+	for _, n := range root.all("AllowanceCharge") {
+		d.AllowanceCharges = append(d.AllowanceCharges, r.ublAllowanceCharge(n))
+	}
+	for _, tt := range root.all("TaxTotal") {
+		ta := tt.one("TaxAmount")
+		if ta.attr("currencyID") != d.Currency && ta.attr("currencyID") != "" {
+			continue // BT-111, the VAT in the tax currency
+		}
+		d.Totals.Tax = r.decNode(ta, "TaxTotal/TaxAmount")
+		for _, s := range tt.all("TaxSubtotal") {
+			d.VAT = append(d.VAT, VATBreakdown{
+				Category:        r.category(s.str("TaxCategory/ID"), "TaxSubtotal/TaxCategory/ID"),
+				Rate:            r.dec(s, "TaxCategory/Percent"),
+				Base:            r.dec(s, "TaxableAmount"),
+				Tax:             r.dec(s, "TaxAmount"),
+				ExemptionReason: s.str("TaxCategory/TaxExemptionReason"),
+				ExemptionCode:   s.str("TaxCategory/TaxExemptionReasonCode"),
+			})
+		}
+	}
+	m := root.one("LegalMonetaryTotal")
+	d.Totals.LineNet = r.dec(m, "LineExtensionAmount")
+	d.Totals.TaxExclusive = r.dec(m, "TaxExclusiveAmount")
+	d.Totals.TaxInclusive = r.dec(m, "TaxInclusiveAmount")
+	d.Totals.Allowances = r.dec(m, "AllowanceTotalAmount")
+	d.Totals.Charges = r.dec(m, "ChargeTotalAmount")
+	d.Totals.Prepaid = r.dec(m, "PrepaidAmount")
+	d.Totals.Rounding = r.dec(m, "PayableRoundingAmount")
+	d.Totals.Payable = r.dec(m, "PayableAmount")
+	for _, ln := range root.all(lineName) {
+		l := Line{
+			ID:           ln.str("ID"),
+			Note:         ln.str("Note"),
+			Name:         ln.str("Item/Name"),
+			Description:  ln.str("Item/Description"),
+			SellerID:     ln.str("Item/SellersItemIdentification/ID"),
+			OrderLineRef: ln.str("OrderLineReference/LineID"),
+			NetAmount:    r.dec(ln, "LineExtensionAmount"),
+			NetPrice:     r.dec(ln, "Price/PriceAmount"),
+			Category:     r.category(ln.str("Item/ClassifiedTaxCategory/ID"), "ClassifiedTaxCategory/ID"),
+			Rate:         r.dec(ln, "Item/ClassifiedTaxCategory/Percent"),
+		}
+		q := ln.one(qtyName)
+		l.Quantity, l.UnitCode = r.decNode(q, qtyName), q.attr("unitCode")
+		if pac := ln.one("Price/AllowanceCharge"); pac != nil {
+			l.GrossPrice = r.dec(pac, "BaseAmount")
+			l.PriceDiscount = r.dec(pac, "Amount")
+		}
+		for _, ac := range ln.all("AllowanceCharge") {
+			l.AllowanceCharges = append(l.AllowanceCharges, r.ublAllowanceCharge(ac))
+		}
+		d.Lines = append(d.Lines, l)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return d, nil
+}
+
+func readUBLParty(n *node) Party {
+	if n == nil {
+		return Party{}
+	}
+	p := Party{
+		Name:        n.str("PartyLegalEntity/RegistrationName"),
+		TradingName: n.str("PartyName/Name"),
+		LegalID:     n.str("PartyLegalEntity/CompanyID"),
+		LegalInfo:   n.str("PartyLegalEntity/CompanyLegalForm"),
+	}
+	if p.LegalID != "" {
+		p.LegalIDScheme = n.one("PartyLegalEntity/CompanyID").attr("schemeID")
+	}
+	if id := n.one("PartyIdentification/ID"); id != nil {
+		p.ID, p.IDScheme = strings.TrimSpace(id.text), id.attr("schemeID")
+	}
+	if ep := n.one("EndpointID"); ep != nil && ep.attr("schemeID") == "EM" {
+		p.Email = strings.TrimSpace(ep.text)
+	}
+	for _, ts := range n.all("PartyTaxScheme") {
+		if ts.str("TaxScheme/ID") == "VAT" {
+			p.VATNumber = ts.str("CompanyID")
+		}
+	}
+	pa := n.one("PostalAddress")
+	for _, tag := range []string{"StreetName", "AdditionalStreetName", "AddressLine/Line"} {
+		if s := pa.str(tag); s != "" {
+			p.Address.Lines = append(p.Address.Lines, s)
+		}
+	}
+	p.Address.City, p.Address.Postcode = pa.str("CityName"), pa.str("PostalZone")
+	p.Address.Region, p.Address.Country = pa.str("CountrySubentity"), pa.str("Country/IdentificationCode")
+	return p
+}
+
+func (r *reader) ublAllowanceCharge(n *node) AllowanceCharge {
+	ac := AllowanceCharge{
+		Charge:     r.boolean(n.str("ChargeIndicator"), "AllowanceCharge/ChargeIndicator"),
+		Amount:     r.dec(n, "Amount"),
+		Base:       r.dec(n, "BaseAmount"),
+		Percent:    r.dec(n, "MultiplierFactorNumeric"),
+		Reason:     n.str("AllowanceChargeReason"),
+		ReasonCode: n.str("AllowanceChargeReasonCode"),
+	}
+	if tc := n.one("TaxCategory"); tc != nil {
+		ac.Category = r.category(tc.str("ID"), "AllowanceCharge/TaxCategory/ID")
+		ac.Rate = r.dec(tc, "Percent")
+	}
+	return ac
+}
