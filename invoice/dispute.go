@@ -162,7 +162,7 @@ func (inv *Invoice) Disputed() o2c.Money {
 // records invoice.disputed.
 //
 // Errors, with nothing changed: a *o2c.TransitionError when the invoice is
-// not open (a draft, paid, cancelled or written off); a
+// not open (a draft, paid, settled by credit or written off); a
 // *o2c.ValidationError for a credit note, an unknown reason code, a
 // missing actor, over-long notes or a zero or negative amount; a
 // *o2c.CurrencyMismatchError; an *[AmountError] matching [ErrOverDispute]

@@ -25,8 +25,9 @@
 // ([ErrOverCredit]). Its state follows one declarative table,
 // [Transitions], driven through looplab/fsm (see docs/invoice-states.md):
 // draft, issued, partially paid, paid, disputed (all or part of the open
-// amount), written off (with a reason and an approver), and cancelled,
-// which only credit notes reach. Every method either applies completely
+// amount), written off (with a reason and an approver), and settled by
+// credit, which only credit notes reach (the invoice is not annulled: the
+// credit notes are its settlement). Every method either applies completely
 // or returns a typed error and leaves the invoice unchanged; each records
 // the domain events ([EventIssued], [EventPaymentApplied], [EventPaid],
 // [EventDisputed], [EventWrittenOff], [EventCreditNoteIssued], ...) that the
@@ -56,7 +57,7 @@
 //
 // Errors: bad input is a *[o2c.ValidationError]; amounts in two currencies
 // a *[o2c.CurrencyMismatchError]; a move the state table forbids
-// (allocating to a draft, paid or cancelled invoice, issuing twice) a
+// (allocating to a draft, paid or settled-by-credit invoice, issuing twice) a
 // *[o2c.TransitionError]; an amount beyond a limit an *[AmountError]
 // matching [ErrOverAllocation], [ErrInsufficientFunds], [ErrOverCredit],
 // [ErrOverDispute] or [ErrOutsideTolerance].

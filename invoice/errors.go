@@ -13,7 +13,7 @@ import (
 //
 // Besides these, the package returns the [o2c] sentinels: a refused state
 // change is a *[o2c.TransitionError] ([o2c.ErrInvalidTransition]) naming
-// the state and the event (allocating to a draft, paid or cancelled
+// the state and the event (allocating to a draft, paid or settled-by-credit
 // invoice, issuing twice); amounts of two currencies are a
 // *[o2c.CurrencyMismatchError]; bad input is a *[o2c.ValidationError].
 var (

@@ -14,7 +14,7 @@ const (
 	EventPaymentApplied     = "invoice.payment_applied"
 	EventCreditApplied      = "invoice.credit_applied"
 	EventPaid               = "invoice.paid"
-	EventCancelled          = "invoice.cancelled"
+	EventSettledByCredit    = "invoice.settled_by_credit"
 	EventReopened           = "invoice.reopened"
 	EventDisputed           = "invoice.disputed"
 	EventDisputeResolved    = "invoice.dispute_resolved"
@@ -73,7 +73,7 @@ func (inv *Invoice) record(typ string, at time.Time, p EventPayload) error {
 }
 
 // recordSettlement records typ for a settlement or its reversal, then
-// invoice.paid or invoice.cancelled if the state became one of them.
+// invoice.paid or invoice.settled_by_credit if the state became one of them.
 func (inv *Invoice) recordSettlement(typ string, id AllocationID, source string, amount o2c.Money, at time.Time) error {
 	p := inv.payload()
 	p.Allocation, p.Source, p.Amount = id.String(), source, amount
@@ -87,8 +87,8 @@ func (inv *Invoice) recordSettlement(typ string, id AllocationID, source string,
 		if typ != EventReopened && inv.kind != KindCreditNote {
 			return inv.record(EventPaid, at, inv.payload())
 		}
-	case StateCancelled:
-		return inv.record(EventCancelled, at, inv.payload())
+	case StateSettledByCredit:
+		return inv.record(EventSettledByCredit, at, inv.payload())
 	}
 	return nil
 }

@@ -171,7 +171,7 @@ func (s *Service) Issue(ctx context.Context, id ID, date o2c.Date) (*Invoice, er
 // invoice's undisputed open amount; what cannot be applied stays open on
 // the credit note as customer credit (allocate it with
 // [Service.AllocateCredit] or refund it with [Service.RefundCredit]). A
-// credit note that settles the invoice with no payment cancels it.
+// credit note that settles the invoice with no payment settles it by credit (StateSettledByCredit).
 //
 // With a Key, a repeat returns the credit note issued the first time.
 func (s *Service) IssueCreditNote(ctx context.Context, in CreditNoteInput) (*Invoice, error) {
@@ -231,7 +231,7 @@ func (s *Service) credit(ctx context.Context, inv, cn *Invoice, key string, disp
 		return err
 	}
 	if !inv.status.IsOpen() {
-		return nil // paid or cancelled already: the credit stays on the credit note
+		return nil // paid or settled already: the credit stays on the credit note
 	}
 	apply, _ := cn.Gross().Min(inv.Undisputed())
 	if !apply.IsPositive() {

@@ -143,7 +143,7 @@ func (inv *Invoice) Undisputed() o2c.Money {
 }
 
 // checkSettleable refuses a settlement on a document that is not open
-// (draft, paid, cancelled, written off): a *o2c.TransitionError.
+// (draft, paid, settled by credit, written off): a *o2c.TransitionError.
 func (inv *Invoice) checkSettleable(event string) error {
 	if !inv.status.IsOpen() {
 		return &o2c.TransitionError{Aggregate: "invoice", ID: inv.ref(), State: string(inv.status), Event: event}
@@ -192,7 +192,7 @@ func (inv *Invoice) take(amount o2c.Money, seq int, lifo bool) ([]InstalmentPart
 
 // settled reports whether an active payment or residual write-off took
 // part in settling the invoice (paid) rather than credit notes alone
-// (cancelled).
+// (settled by credit).
 func (inv *Invoice) settledByPayment() bool {
 	for _, s := range inv.settlements {
 		if !s.Reversed && (s.Kind == SettledByPayment || s.Kind == SettledByResidualWriteOff) {
@@ -237,7 +237,7 @@ func (inv *Invoice) settle(s Settlement, seq int, lifo bool, limit o2c.Money, li
 	c.open, _ = c.open.Sub(s.Amount)
 	t := TriggerSettlePart
 	if c.open.IsZero() {
-		t = TriggerCancel
+		t = TriggerSettleByCredit
 		if c.kind == KindCreditNote || c.settledByPayment() {
 			t = TriggerSettle
 		}
@@ -264,7 +264,7 @@ func (inv *Invoice) hasSettlement(id AllocationID) bool {
 // is left open.
 //
 // Errors, with the invoice unchanged: a *o2c.TransitionError when the
-// invoice is not open (draft, paid, cancelled, written off); a
+// invoice is not open (draft, paid, settled by credit, written off); a
 // *o2c.ValidationError for a credit note, a zero or negative amount, an
 // unknown instalment or an allocation ID already applied; a
 // *o2c.CurrencyMismatchError; an *[AmountError] matching
@@ -305,7 +305,7 @@ func (inv *Invoice) ApplyPaymentOn(id AllocationID, payment PaymentID, payerRef 
 // ApplyCredit settles amount of the invoice with credit note cn under
 // allocation id, on the latest instalments first (a credit reduces what is
 // due last). It records invoice.credit_applied, then invoice.paid or
-// invoice.cancelled when nothing is left open (cancelled when credit notes
+// invoice.settled_by_credit when nothing is left open (settled by credit when credit notes
 // alone settled the invoice). The limit is the undisputed open amount; a
 // credit resolving a dispute is applied after [Invoice.ResolveDispute] has
 // released the disputed amount. Errors as for [Invoice.ApplyPayment].
@@ -396,7 +396,7 @@ func (inv *Invoice) SettlementByKey(key string) (Settlement, bool) {
 // partially paid otherwise; a disputed invoice stays disputed). It records
 // invoice.reopened. Reversing an allocation already reversed changes
 // nothing and returns false; an unknown ID is o2c.ErrNotFound; a written
-// off or cancelled invoice refuses with a *o2c.TransitionError.
+// off or settled-by-credit invoice refuses with a *o2c.TransitionError.
 func (inv *Invoice) ReverseSettlement(id AllocationID, reason string, now time.Time) (bool, error) {
 	idx := -1
 	for i, s := range inv.settlements {
@@ -578,10 +578,10 @@ func (inv *Invoice) CreditByKey(key string) (CreditRef, bool) {
 
 // DepositRemaining returns the part of a deposit invoice's net not yet
 // deducted on final invoices (zero for other kinds and for drafts,
-// cancelled and written-off deposits).
+// settled-by-credit and written-off deposits).
 func (inv *Invoice) DepositRemaining() o2c.Money {
 	zero := o2c.Zero(inv.Currency())
-	if inv.kind != KindDeposit || inv.status == StateDraft || inv.status == StateCancelled || inv.status == StateWrittenOff {
+	if inv.kind != KindDeposit || inv.status == StateDraft || inv.status == StateSettledByCredit || inv.status == StateWrittenOff {
 		return zero
 	}
 	left := inv.totals.Net

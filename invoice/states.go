@@ -40,14 +40,17 @@ const (
 	// StateWrittenOff: the open amount was written off as a loss, with a
 	// reason and an approver. Final.
 	StateWrittenOff State = "written_off"
-	// StateCancelled: credit notes referencing the invoice settled all of
-	// it, with no payment. The only way to cancel an issued invoice. Final.
-	StateCancelled State = "cancelled"
+	// StateSettledByCredit: credit notes referencing the invoice settled all
+	// of it, with no payment. The invoice is not annulled: it stays issued
+	// as it was, its settlements are the credit notes (see
+	// [Invoice.Settlements]), and its history reads issued, credit applied,
+	// settled by credit. Final.
+	StateSettledByCredit State = "settled_by_credit"
 )
 
 // States lists every state, in life-cycle order.
 func States() []State {
-	return []State{StateDraft, StateIssued, StatePartiallyPaid, StatePaid, StateDisputed, StateWrittenOff, StateCancelled}
+	return []State{StateDraft, StateIssued, StatePartiallyPaid, StatePaid, StateDisputed, StateWrittenOff, StateSettledByCredit}
 }
 
 // IsValid reports whether s is one of the State constants.
@@ -66,7 +69,8 @@ func (s State) IsOpen() bool {
 	return s == StateIssued || s == StatePartiallyPaid || s == StateDisputed
 }
 
-// IsFinal reports whether no transition leaves s (written off, cancelled).
+// IsFinal reports whether no transition leaves s (written off, settled by
+// credit).
 // A paid invoice is not final: a reversed payment reopens it.
 func (s State) IsFinal() bool {
 	for _, t := range transitions {
@@ -79,11 +83,17 @@ func (s State) IsFinal() bool {
 	return true
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler, refusing unknown states.
+// UnmarshalText implements encoding.TextUnmarshaler, refusing unknown
+// states. "cancelled", the name earlier versions gave an invoice settled
+// by credit notes alone, reads as [StateSettledByCredit], so documents
+// stored by them load unchanged.
 func (s *State) UnmarshalText(b []byte) error {
 	v := State(b)
+	if v == "cancelled" {
+		v = StateSettledByCredit
+	}
 	if !v.IsValid() {
-		return invalid("status", "must be one of draft, issued, partially_paid, paid, disputed, written_off, cancelled", string(b))
+		return invalid("status", "must be one of draft, issued, partially_paid, paid, disputed, written_off, settled_by_credit", string(b))
 	}
 	*s = v
 	return nil
@@ -104,8 +114,8 @@ const (
 	// TriggerSettle: the open amount reached zero with a payment (or a
 	// residual write-off within tolerance) taking part.
 	TriggerSettle Trigger = "settle"
-	// TriggerCancel: credit notes alone settled the whole invoice.
-	TriggerCancel Trigger = "cancel"
+	// TriggerSettleByCredit: credit notes alone settled the whole invoice.
+	TriggerSettleByCredit Trigger = "settle_by_credit"
 	// TriggerDispute: a dispute was opened for all or part of the open amount.
 	TriggerDispute Trigger = "dispute"
 	// TriggerClearDispute: the last open dispute was resolved and nothing
@@ -151,7 +161,7 @@ var transitions = []Transition{
 	{TriggerSettlePart, []State{StateIssued, StatePartiallyPaid}, StatePartiallyPaid},
 	{TriggerSettlePart, []State{StateDisputed}, StateDisputed},
 	{TriggerSettle, []State{StateIssued, StatePartiallyPaid}, StatePaid},
-	{TriggerCancel, []State{StateIssued, StatePartiallyPaid}, StateCancelled},
+	{TriggerSettleByCredit, []State{StateIssued, StatePartiallyPaid}, StateSettledByCredit},
 	{TriggerDispute, []State{StateIssued, StatePartiallyPaid, StateDisputed}, StateDisputed},
 	{TriggerClearDispute, []State{StateDisputed}, StateIssued},
 	{TriggerClearDisputePart, []State{StateDisputed}, StatePartiallyPaid},
@@ -242,12 +252,12 @@ file and the table disagree. Do not edit by hand.
 One machine serves invoices, credit notes and deposit invoices. The
 invoice's methods pick the trigger from the amounts: a payment or credit
 that leaves something open is ` + "`settle_part`" + `, one that settles the rest is
-` + "`settle`" + ` (or ` + "`cancel`" + ` when credit notes alone settled the invoice, with no
-payment); a reversed allocation is ` + "`reopen`" + ` when nothing else is settled,
+` + "`settle`" + ` (or ` + "`settle_by_credit`" + ` when credit notes alone settled the invoice,
+with no payment: the invoice is not annulled, its settlements are the credit notes); a reversed allocation is ` + "`reopen`" + ` when nothing else is settled,
 ` + "`reopen_part`" + ` otherwise; resolving the last open dispute is
 ` + "`clear_dispute`" + ` or ` + "`clear_dispute_part`" + ` by the same rule. A row whose
 target is its source (` + "`disputed --> disputed`" + `) changes the amounts, not the
-state. ` + "`written_off`" + ` and ` + "`cancelled`" + ` are final; ` + "`paid`" + ` is not: a bounced
+state. ` + "`written_off`" + ` and ` + "`settled_by_credit`" + ` are final; ` + "`paid`" + ` is not: a bounced
 payment reopens it.
 
 ` + "```mermaid\n")

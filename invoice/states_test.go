@@ -78,7 +78,7 @@ func TestNextWalksEveryStateAndTrigger(t *testing.T) {
 			final = append(final, s)
 		}
 	}
-	assert.Equal(t, []invoice.State{invoice.StateWrittenOff, invoice.StateCancelled}, final)
+	assert.Equal(t, []invoice.State{invoice.StateWrittenOff, invoice.StateSettledByCredit}, final)
 
 	// Transitions returns a copy
 	tr := invoice.Transitions()
@@ -180,7 +180,7 @@ func fixtures(t *testing.T) []struct {
 		pay(t, inv, "30.00")
 		require.NoError(t, inv.WriteOff("bankrupt", "cfo", now))
 	})
-	add("cancelled", func(inv *invoice.Invoice) { credit(t, inv, "100.00") })
+	add("settled by credit", func(inv *invoice.Invoice) { credit(t, inv, "100.00") })
 	return out
 }
 
@@ -242,7 +242,7 @@ var operations = []operation{
 				return invoice.TriggerSettle, inv.Disputed().IsZero()
 			}
 		}
-		return invoice.TriggerCancel, inv.Disputed().IsZero()
+		return invoice.TriggerSettleByCredit, inv.Disputed().IsZero()
 	}, func(inv *invoice.Invoice) error {
 		return inv.ApplyCredit(o2c.NewID[invoice.Allocation](), o2c.NewID[invoice.Invoice](), "CN-9", inv.Undisputed(), now)
 	}},
@@ -337,4 +337,13 @@ func TestDisputedUntilTheLastDisputeCloses(t *testing.T) {
 	assert.Equal(t, invoice.StateIssued, inv.Status())
 	err := inv.ResolveDispute(ds[1].ID, o2c.Money{}, invoice.ID{}, "bob", "", now)
 	require.True(t, errors.Is(err, invoice.ErrDisputeClosed))
+}
+
+func TestSettledByCreditReadsTheOldCancelledName(t *testing.T) {
+	var s invoice.State
+	require.NoError(t, s.UnmarshalText([]byte("cancelled")))
+	assert.Equal(t, invoice.StateSettledByCredit, s, "documents stored before the rename load as settled by credit")
+	require.NoError(t, s.UnmarshalText([]byte("settled_by_credit")))
+	assert.Equal(t, invoice.StateSettledByCredit, s)
+	assert.ErrorIs(t, s.UnmarshalText([]byte("annulled")), o2c.ErrValidation)
 }

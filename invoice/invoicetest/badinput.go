@@ -48,7 +48,7 @@ func badInputTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 	require.NoError(t, err)
 	require.NoError(t, e.inv.Create(ctx, rogue))
 	require.Equal(t, invoice.StatePaid, e.get(t, paid.ID()).Status())
-	require.Equal(t, invoice.StateCancelled, e.get(t, cancelled.ID()).Status())
+	require.Equal(t, invoice.StateSettledByCredit, e.get(t, cancelled.ID()).Status())
 	require.Equal(t, invoice.StateWrittenOff, e.get(t, writtenOff.ID()).Status())
 
 	allocate := func(inv invoice.ID, amount o2c.Money) error {
@@ -96,7 +96,7 @@ func badInputTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"AllocateUnroundedAmount", func() error { return allocate(open.ID(), eur("1.005")) }, validation("lines[0].amount")},
 		{"AllocateInAnotherCurrencyThanThePayment", func() error { return allocate(open.ID(), o2c.MustMoney("5.00", "USD")) }, mismatch},
 		{"AllocateToAnInvoiceInAnotherCurrency", func() error { return allocate(usd.ID(), eur("5.00")) }, mismatch},
-		{"AllocateToACancelledInvoice", func() error { return allocate(cancelled.ID(), eur("5.00")) }, transition(invoice.StateCancelled)},
+		{"AllocateToASettledByCreditInvoice", func() error { return allocate(cancelled.ID(), eur("5.00")) }, transition(invoice.StateSettledByCredit)},
 		{"AllocateToAPaidInvoice", func() error { return allocate(paid.ID(), eur("5.00")) }, transition(invoice.StatePaid)},
 		{"AllocateToADraft", func() error { return allocate(draft.ID(), eur("5.00")) }, transition(invoice.StateDraft)},
 		{"AllocateToAWrittenOffInvoice", func() error { return allocate(writtenOff.ID(), eur("5.00")) }, transition(invoice.StateWrittenOff)},

@@ -199,7 +199,7 @@ func serviceTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 		assert.Equal(t, invoice.StatePaid, e.get(t, cn2.ID()).Status(), "fully used")
 	})
 
-	t.Run("AFullCreditNoteCancelsAnUnpaidInvoice", func(t *testing.T) {
+	t.Run("AFullCreditNoteSettlesAnUnpaidInvoiceByCredit", func(t *testing.T) {
 		e := newEnv(t, newHarness(t), tenantA, invoice.Options{})
 		cust := o2c.NewCustomerID()
 		inv := e.issueDraft(t, draftOf(cust, vatLine("Widget", "3", eur("7.00")))) // 21.00 + 4.20
@@ -209,10 +209,23 @@ func serviceTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 		_, err = e.svc.IssueCreditNote(ctx, invoice.CreditNoteInput{Invoice: inv.ID(), Lines: []invoice.Line{vatLine("Widget", "2", eur("7.00"))}, Reason: "all returned"})
 		require.NoError(t, err)
 		got := e.get(t, inv.ID())
-		assert.Equal(t, invoice.StateCancelled, got.Status())
+		assert.Equal(t, invoice.StateSettledByCredit, got.Status(), "not cancelled: the invoice was issued and stands")
 		assert.Equal(t, "25.20 EUR", got.Credited().String())
+		assert.True(t, got.Open().IsZero())
+		assert.Equal(t, "25.20 EUR", got.Gross().String(), "the invoice keeps its amounts")
+		// its settlement is the two credit notes, in order
+		sts := got.Settlements()
+		require.Len(t, sts, 2)
+		for _, st := range sts {
+			assert.Equal(t, invoice.SettledByCreditNote, st.Kind)
+			assert.False(t, st.Reversed)
+		}
+		assert.Equal(t, "8.40 EUR", sts[0].Amount.String())
+		assert.Equal(t, "16.80 EUR", sts[1].Amount.String())
 		evs := e.events(t, inv.ID().String())
-		assert.Equal(t, invoice.EventCancelled, evs[len(evs)-1])
+		assert.Equal(t, invoice.EventSettledByCredit, evs[len(evs)-1])
+		assert.NotContains(t, evs, "invoice.cancelled")
+		assert.Equal(t, invoice.EventCreditApplied, evs[len(evs)-2])
 	})
 
 	t.Run("ResidualWithinToleranceIsWrittenOff", func(t *testing.T) {
