@@ -85,6 +85,10 @@ type ServiceOptions struct {
 	// Reference returns the structured reference printed on an invoice
 	// (default: [RFReferenceForNumber] of its number).
 	Reference func(inv *invoice.Invoice) string
+	// DeductionReason maps a payer's adjustment reason code (EDI 820
+	// ADX02, camt AdjstmntAmtAndRsn/Rsn) to the reason of the dispute a
+	// deduction opens (default: [DeductionReasonX12]).
+	DeductionReason func(code string) invoice.ReasonCode
 }
 
 // Service runs cash application for one tenant: import statements
@@ -115,6 +119,9 @@ func NewService(tx o2c.Transactor, stores Stores, invoices *invoice.Service, opt
 	}
 	if err := opts.Engine.Validate(); err != nil {
 		return nil, err
+	}
+	if opts.DeductionReason == nil {
+		opts.DeductionReason = DeductionReasonX12
 	}
 	if opts.Reference == nil {
 		opts.Reference = func(inv *invoice.Invoice) string {
@@ -322,8 +329,13 @@ func (s *Service) Propose(ctx context.Context, statement StatementID) ([]Result,
 			lines[i] = r.Line
 		}
 		out = ix.Match(lines)
+		rc := newRemitContext(&in)
 		for i, r := range recs {
-			res := out[i]
+			res, err := s.remittance(ctx, rc, r.Line, out[i])
+			if err != nil {
+				return err
+			}
+			out[i] = res
 			ps := make([]*ProposalRecord, len(res.Proposals))
 			for k, p := range res.Proposals {
 				ps[k] = &ProposalRecord{ID: o2c.NewID[ProposalRecord](), Tenant: s.tenant, Line: r.ID, Rank: k, Decision: res.Decision, Proposal: p, Status: ProposalOpen}
@@ -366,6 +378,10 @@ type Applied struct {
 	// DiscountOpen is the early-payment discount left open on invoices
 	// (no DiscountGranter and above the write-off tolerance).
 	DiscountOpen map[invoice.ID]o2c.Money
+	// Credits are the credit notes netted against invoices.
+	Credits []CreditUse
+	// Disputes opened for the payer's deductions.
+	Disputes []OpenedDispute
 }
 
 // ApplyReport is what [Service.Apply] did.
@@ -539,16 +555,25 @@ func (s *Service) book(ctx context.Context, rec *LineRecord, pr *ProposalRecord)
 		return nil, err
 	}
 	a := &Applied{Line: rec.ID, Proposal: pr.ID, Payment: pay.ID()}
+	// credit notes the remittance nets go first, then the payment
+	for i, c := range pr.Proposal.Credits {
+		if _, err := s.invoices.AllocateCredit(ctx, invoice.AllocateCreditInput{CreditNote: c.CreditNote, Key: fmt.Sprintf("%s:credit:%d", key, i),
+			Lines: []invoice.AllocationLine{{Invoice: c.Invoice, Amount: c.Amount}}}); err != nil {
+			return nil, err
+		}
+		a.Credits = append(a.Credits, c)
+	}
 	allocs := pr.Proposal.Allocations
-	if len(allocs) == 0 {
-		return a, nil
+	var lines []invoice.AllocationLine
+	for _, al := range allocs {
+		if al.Amount.IsPositive() {
+			lines = append(lines, invoice.AllocationLine{Invoice: al.Invoice, Amount: al.Amount})
+		}
 	}
-	lines := make([]invoice.AllocationLine, len(allocs))
-	for i, al := range allocs {
-		lines[i] = invoice.AllocationLine{Invoice: al.Invoice, Amount: al.Amount}
-	}
-	if a.Allocations, err = s.invoices.Allocate(ctx, invoice.AllocateInput{Payment: pay.ID(), Key: key, Lines: lines}); err != nil {
-		return nil, err
+	if len(lines) > 0 {
+		if a.Allocations, err = s.invoices.Allocate(ctx, invoice.AllocateInput{Payment: pay.ID(), Key: key, Lines: lines}); err != nil {
+			return nil, err
+		}
 	}
 	for _, al := range allocs {
 		if al.WriteOff.IsPositive() {
@@ -562,8 +587,35 @@ func (s *Service) book(ctx context.Context, rec *LineRecord, pr *ProposalRecord)
 				return nil, err
 			}
 		}
+		if d := al.Deduction; d != nil && d.Amount.IsPositive() {
+			inv, err := s.stores.Invoices.Get(ctx, al.Invoice)
+			if err != nil {
+				return nil, err
+			}
+			amount := minMoney(d.Amount, inv.Undisputed())
+			if !amount.IsPositive() || !inv.Status().IsOpen() {
+				continue
+			}
+			dp, err := s.invoices.OpenDispute(ctx, al.Invoice, invoice.DisputeInput{Amount: amount, Reason: d.Reason, Actor: "cash application",
+				Notes: truncateRef(fmt.Sprintf("payer deducted %s with reason code %q (statement line %s)", amount.AmountString(), d.Code, rec.Key))})
+			if err != nil {
+				return nil, err
+			}
+			a.Disputes = append(a.Disputes, OpenedDispute{Invoice: al.Invoice, Dispute: dp.ID, Amount: amount, Code: d.Code, Reason: d.Reason})
+		}
 	}
 	return a, nil
+}
+
+// OpenedDispute is a dispute that applying a payment opened for a
+// deduction the payer made.
+type OpenedDispute struct {
+	Invoice invoice.ID
+	Dispute invoice.DisputeID
+	Amount  o2c.Money
+	// Code is the payer's reason code; Reason the dispute's.
+	Code   string
+	Reason invoice.ReasonCode
 }
 
 func (s *Service) settleDiscount(ctx context.Context, rec *LineRecord, al Allocation, a *Applied) error {

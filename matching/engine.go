@@ -316,6 +316,9 @@ type Allocation struct {
 	Discount o2c.Money `json:"discount"`
 	// WriteOff is the short payment to write off within tolerance (zero: none).
 	WriteOff o2c.Money `json:"write_off"`
+	// Deduction is a short payment the payer explained with a reason:
+	// applying leaves it open and disputes it (nil: none).
+	Deduction *Deduction `json:"deduction,omitempty"`
 }
 
 // Proposal is one way to apply a line, with its confidence and its reasons.
@@ -332,6 +335,9 @@ type Proposal struct {
 	Reasons []string `json:"reasons"`
 	// nameOnly: the proposal rests on the payer's name alone.
 	nameOnly bool
+	// Credits are credit notes the payer's remittance nets against the
+	// allocated invoices; applying uses them before the payment.
+	Credits []CreditUse `json:"credits,omitempty"`
 }
 
 // Reason returns the reasons joined with "; ".
