@@ -156,7 +156,7 @@ func testCreditNoteNetted(t *testing.T, w *World) {
 // A credit note that already reduced the invoice it corrects is netted
 // implicitly: the payment settles what is left, nothing is unapplied.
 func testCreditNoteAlreadyApplied(t *testing.T, w *World) {
-	a := w.Issue(t, w.Acme, "1000.00")        // 1200.00
+	a := w.Issue(t, w.Acme, "1000.00")         // 1200.00
 	cn := w.creditNote(t, a, "200.00", "cn-a") // 240.00, applied to a at once
 	assertOpen(t, w, a, "960.00", invoice.StatePartiallyPaid)
 	imp, res := w.Import(t, StatementOf("S-CA", withDocs(Credit("960.00", "Acme Industries", AcmeIBAN, "", "CA1"),
