@@ -100,6 +100,8 @@ func (p Promise) Validate() error {
 		return invalid("customer", "is required", nil)
 	case p.Date.IsZero():
 		return invalid("date", "is required", nil)
+	case p.Date.Validate() != nil:
+		return &o2c.ValidationError{Field: "date", Rule: "must be between years 1 and 9999", Value: p.Date.String(), Err: o2c.ErrDateOutOfRange}
 	case !p.Amount.Currency().IsZero() && p.Amount.IsNegative():
 		return invalid("amount", "must not be negative", p.Amount)
 	case len(p.Note) > 500:
@@ -128,6 +130,8 @@ func (b Block) Validate() error {
 		return invalid("customer", "is required", nil)
 	case b.Reason == "" || len(b.Reason) > 500:
 		return invalid("reason", "must be 1-500 bytes", nil)
+	case b.Until.Validate() != nil:
+		return &o2c.ValidationError{Field: "until", Rule: "must be between years 1 and 9999", Value: b.Until.String(), Err: o2c.ErrDateOutOfRange}
 	}
 	return nil
 }
@@ -250,6 +254,8 @@ func CheckEntry(e HistoryEntry) error {
 		return invalid("entry.key", "must be 1-400 bytes", e.Key)
 	case e.RunDate.IsZero():
 		return invalid("entry.run_date", "is required", nil)
+	case e.RunDate.Validate() != nil:
+		return &o2c.ValidationError{Field: "entry.run_date", Rule: "must be between years 1 and 9999", Value: e.RunDate.String(), Err: o2c.ErrDateOutOfRange}
 	case e.Customer.IsZero():
 		return invalid("entry.customer", "is required", nil)
 	case e.Currency.IsZero():

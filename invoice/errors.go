@@ -42,8 +42,9 @@ var (
 	// tolerance allows.
 	ErrOutsideTolerance = errors.New("invoice: residual exceeds the write-off tolerance")
 	// ErrIdempotencyKeyReused: an idempotency key came back with different
-	// data than the first time.
-	ErrIdempotencyKeyReused = errors.New("invoice: idempotency key reused with different data")
+	// data than the first time. It is [o2c.ErrIdempotencyConflict] itself,
+	// the one sentinel every keyed operation of the module refuses with.
+	ErrIdempotencyKeyReused = o2c.ErrIdempotencyConflict
 	// ErrDisputeClosed: the dispute is already resolved.
 	ErrDisputeClosed = errors.New("invoice: dispute already resolved")
 	// ErrPaymentReversed: the payment bounced and was reversed; it can no

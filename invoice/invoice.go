@@ -356,6 +356,9 @@ func (inv *Invoice) Issue(number string, issueDate o2c.Date, shift BusinessDaySh
 	if issueDate.IsZero() {
 		return invalid("issue_date", "is required", "")
 	}
+	if issueDate.Validate() != nil {
+		return &o2c.ValidationError{Field: "issue_date", Rule: "must be between years 1 and 9999", Value: issueDate.String(), Err: o2c.ErrDateOutOfRange}
+	}
 	gross := inv.totals.Gross
 	var insts []InstalmentBalance
 	if len(inv.draft.Schedule) > 0 && gross.IsPositive() {

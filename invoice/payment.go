@@ -178,6 +178,8 @@ func NewPayment(tenant o2c.TenantID, in PaymentInput, now time.Time) (*Payment, 
 		return nil, invalid("customer", "is required", "")
 	case in.ValueDate.IsZero():
 		return nil, invalid("value_date", "is required", "")
+	case in.ValueDate.Validate() != nil:
+		return nil, &o2c.ValidationError{Field: "value_date", Rule: "must be between years 1 and 9999", Value: in.ValueDate.String(), Err: o2c.ErrDateOutOfRange}
 	case !in.Method.IsValid():
 		return nil, invalid("method", "must be one of transfer, direct_debit, card, cheque, cash, other", string(in.Method))
 	case now.IsZero():

@@ -19,14 +19,40 @@ type Date struct {
 	day   int
 }
 
-// NewDate returns the date, refusing impossible ones (2026-02-30) with a
-// *[ValidationError].
+// MinYear and MaxYear bound the dates this module accepts: 0001-01-01 to
+// 9999-12-31, the range "YYYY-MM-DD" text (and so every store) can hold.
+const (
+	MinYear = 1
+	MaxYear = 9999
+)
+
+// NewDate returns the date, refusing impossible ones (2026-02-30) and
+// years outside [MinYear, MaxYear] with a *[ValidationError] (the latter
+// wrapping [ErrDateOutOfRange]).
 func NewDate(year int, month time.Month, day int) (Date, error) {
 	t := time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
-	if t.Year() != year || t.Month() != month || t.Day() != day || year < 1 || year > 9999 {
-		return Date{}, &ValidationError{Field: "date", Rule: "must be a real calendar date between years 1 and 9999", Value: fmt.Sprintf("%04d-%02d-%02d", year, int(month), day)}
+	if t.Year() != year || t.Month() != month || t.Day() != day {
+		return Date{}, &ValidationError{Field: "date", Rule: "must be a real calendar date", Value: fmt.Sprintf("%04d-%02d-%02d", year, int(month), day)}
 	}
-	return Date{year, month, day}, nil
+	d := Date{year, month, day}
+	if err := d.Validate(); err != nil {
+		return Date{}, err
+	}
+	return d, nil
+}
+
+// Validate reports a date outside 0001-01-01 to 9999-12-31 as a
+// *[ValidationError] wrapping [ErrDateOutOfRange]; the zero Date and every
+// date in range are valid. [DateOf] and the arithmetic methods ([Date.AddDays],
+// [Date.AddMonths], ...) return out-of-range dates rather than fail (they
+// are used in expressions); such a date is refused by [Date.MarshalText],
+// [Date.MarshalJSON] and [Date.Value], so no store ever holds one, and
+// [DateFrom] and [Date.AddDaysChecked] refuse them at once.
+func (d Date) Validate() error {
+	if d.IsZero() || (d.year >= MinYear && d.year <= MaxYear) {
+		return nil
+	}
+	return &ValidationError{Field: "date", Rule: fmt.Sprintf("must be between years %d and %d", MinYear, MaxYear), Value: d.String(), Err: ErrDateOutOfRange}
 }
 
 // MustDate is NewDate for constants in code and tests; it panics on error.
@@ -47,9 +73,21 @@ func ParseDate(s string) (Date, error) {
 	return NewDate(t.Year(), t.Month(), t.Day())
 }
 
-// DateOf returns the calendar date of t in t's location.
+// DateOf returns the calendar date of t in t's location. The date may be
+// out of range (t after 9999-12-31 or before year 1): see [Date.Validate],
+// or use [DateFrom], which refuses it.
 func DateOf(t time.Time) Date {
 	return Date{t.Year(), t.Month(), t.Day()}
+}
+
+// DateFrom is [DateOf] that refuses a date outside 0001-01-01 to
+// 9999-12-31 with a *[ValidationError] wrapping [ErrDateOutOfRange].
+func DateFrom(t time.Time) (Date, error) {
+	d := DateOf(t)
+	if err := d.Validate(); err != nil {
+		return Date{}, err
+	}
+	return d, nil
 }
 
 // DateIn returns the calendar date of the instant t in loc (nil means UTC).
@@ -85,8 +123,30 @@ func (d Date) In(loc *time.Location) time.Time {
 // Weekday returns the day of the week.
 func (d Date) Weekday() time.Weekday { return d.Time().Weekday() }
 
-// AddDays returns d plus n calendar days (n may be negative).
+// AddDays returns d plus n calendar days (n may be negative). The result
+// may be out of range (see [Date.Validate]); [Date.AddDaysChecked] refuses it.
 func (d Date) AddDays(n int) Date { return fromTime(d.Time().AddDate(0, 0, n)) }
+
+// AddDaysChecked is [Date.AddDays] that refuses a result outside
+// 0001-01-01 to 9999-12-31 with a *[ValidationError] wrapping
+// [ErrDateOutOfRange].
+func (d Date) AddDaysChecked(n int) (Date, error) {
+	e := d.AddDays(n)
+	if err := e.Validate(); err != nil {
+		return Date{}, err
+	}
+	return e, nil
+}
+
+// AddMonthsChecked is [Date.AddMonths] that refuses a result out of range
+// like [Date.AddDaysChecked].
+func (d Date) AddMonthsChecked(n int) (Date, error) {
+	e := d.AddMonths(n)
+	if err := e.Validate(); err != nil {
+		return Date{}, err
+	}
+	return e, nil
+}
 
 // AddMonths returns d plus n months, clamped to the end of the target month:
 // 31 January plus one month is 28 (or 29) February, never 3 March. This is
@@ -157,16 +217,27 @@ func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
 // After reports whether d is after e.
 func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
 
-// String returns "2026-11-23", or "" for the zero Date.
+// String returns "2026-11-23", or "" for the zero Date. An out-of-range
+// date prints with its real year ("10000-01-01", "-0001-12-31") for
+// diagnostics; it cannot be marshalled.
 func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
+	if d.year < 0 {
+		return fmt.Sprintf("-%04d-%02d-%02d", -d.year, int(d.month), d.day)
+	}
 	return fmt.Sprintf("%04d-%02d-%02d", d.year, int(d.month), d.day)
 }
 
-// MarshalText implements encoding.TextMarshaler.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+// MarshalText implements encoding.TextMarshaler. A date out of range (see
+// [Date.Validate]) is refused, as it could not be read back.
+func (d Date) MarshalText() ([]byte, error) {
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	return []byte(d.String()), nil
+}
 
 // UnmarshalText implements encoding.TextUnmarshaler; empty text is the zero Date.
 func (d *Date) UnmarshalText(b []byte) error {
@@ -182,10 +253,14 @@ func (d *Date) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// MarshalJSON encodes "2026-11-23", or null for the zero Date.
+// MarshalJSON encodes "2026-11-23", or null for the zero Date. A date out
+// of range (see [Date.Validate]) is refused, as it could not be read back.
 func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
 	}
 	return json.Marshal(d.String())
 }
@@ -204,10 +279,14 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 }
 
 // Value implements driver.Valuer as "YYYY-MM-DD" text (which PostgreSQL
-// casts to DATE), or NULL for the zero Date.
+// casts to DATE), or NULL for the zero Date. A date out of range (see
+// [Date.Validate]) is refused, like MarshalJSON does.
 func (d Date) Value() (driver.Value, error) {
 	if d.IsZero() {
 		return nil, nil
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
 	}
 	return d.String(), nil
 }
@@ -219,7 +298,11 @@ func (d *Date) Scan(src any) error {
 		*d = Date{}
 		return nil
 	case time.Time:
-		*d = DateOf(v)
+		p, err := DateFrom(v)
+		if err != nil {
+			return err
+		}
+		*d = p
 		return nil
 	case string:
 		if len(v) > 10 && (v[10] == 'T' || v[10] == ' ') { // "2026-11-23T00:00:00Z" from some drivers

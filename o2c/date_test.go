@@ -321,3 +321,69 @@ func TestDateScan(t *testing.T) {
 	require.Error(t, d.Scan(int64(20261123)))
 	require.Error(t, d.Scan(3.14))
 }
+
+// A date after 9999-12-31 or before 0001-01-01 cannot be written as
+// "YYYY-MM-DD" and read back: the checked constructors refuse it with
+// ErrDateOutOfRange, and every codec refuses to write one, so no store can
+// hold a date it cannot read.
+func TestDateOutOfRange(t *testing.T) {
+	last := o2c.MustDate(9999, time.December, 31)
+	first := o2c.MustDate(1, time.January, 1)
+	require.NoError(t, last.Validate())
+	require.NoError(t, first.Validate())
+	require.NoError(t, o2c.Date{}.Validate(), "the zero Date means no date and is valid")
+
+	_, err := o2c.NewDate(10000, time.January, 1)
+	requireValidation(t, err, "date", o2c.ErrDateOutOfRange)
+	_, err = o2c.NewDate(0, time.December, 31)
+	requireValidation(t, err, "date", o2c.ErrDateOutOfRange)
+
+	far := time.Date(10000, time.January, 1, 0, 0, 0, 0, time.UTC)
+	_, err = o2c.DateFrom(far)
+	requireValidation(t, err, "date", o2c.ErrDateOutOfRange)
+	_, err = o2c.DateFrom(time.Date(0, time.June, 1, 0, 0, 0, 0, time.UTC))
+	requireValidation(t, err, "date", o2c.ErrDateOutOfRange)
+	d, err := o2c.DateFrom(time.Date(9999, time.December, 31, 23, 59, 59, 0, time.UTC))
+	require.NoError(t, err)
+	assert.Equal(t, last, d)
+
+	_, err = last.AddDaysChecked(1)
+	requireValidation(t, err, "date", o2c.ErrDateOutOfRange)
+	_, err = first.AddDaysChecked(-1)
+	requireValidation(t, err, "date", o2c.ErrDateOutOfRange)
+	_, err = last.AddMonthsChecked(1)
+	requireValidation(t, err, "date", o2c.ErrDateOutOfRange)
+	d, err = last.AddDaysChecked(-365)
+	require.NoError(t, err)
+	assert.Equal(t, "9998-12-31", d.String())
+
+	for name, bad := range map[string]o2c.Date{
+		"DateOf after 9999":   o2c.DateOf(far),
+		"AddDays past 9999":   last.AddDays(1),
+		"AddMonths past 9999": last.AddMonths(1),
+		"AddYears past 9999":  o2c.MustDate(2026, time.May, 5).AddYears(8000),
+		"AddDays before 1":    first.AddDays(-1),
+	} {
+		t.Run(name, func(t *testing.T) {
+			assert.False(t, bad.IsZero())
+			requireValidation(t, bad.Validate(), "date", o2c.ErrDateOutOfRange)
+			assert.NotEmpty(t, bad.String(), "still printable for diagnostics")
+			_, err := json.Marshal(bad)
+			require.ErrorIs(t, err, o2c.ErrDateOutOfRange)
+			_, err = json.Marshal(struct {
+				Promise o2c.Date `json:"promise"`
+			}{bad})
+			require.ErrorIs(t, err, o2c.ErrDateOutOfRange, "refused inside a document too")
+			_, err = bad.MarshalText()
+			requireValidation(t, err, "date", o2c.ErrDateOutOfRange)
+			_, err = bad.Value()
+			requireValidation(t, err, "date", o2c.ErrDateOutOfRange)
+		})
+	}
+	assert.Equal(t, "10000-01-01", last.AddDays(1).String())
+	assert.Equal(t, "-0001-12-31", first.AddDays(-367).String())
+
+	var s o2c.Date
+	requireValidation(t, s.Scan(far), "date", o2c.ErrDateOutOfRange)
+	requireValidation(t, s.Scan("10000-01-01"), "date", nil)
+}

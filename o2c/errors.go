@@ -30,6 +30,21 @@ var (
 	// absurd (beyond [MaxIntegerDigits] or [MaxFractionDigits]). It is
 	// wrapped in a *[ValidationError].
 	ErrInvalidAmount = errors.New("o2c: invalid amount")
+	// ErrDateOutOfRange: a date is before 0001-01-01 or after 9999-12-31
+	// (the result of date arithmetic or of a far instant). It is wrapped in
+	// a *[ValidationError].
+	ErrDateOutOfRange = errors.New("o2c: date out of range")
+	// ErrRetryable: the operation failed for a transient reason (the
+	// database chose this transaction as a deadlock victim, could not
+	// serialise it, or its connection was terminated) and nothing of it was
+	// written; running the whole operation again may succeed. Stores wrap
+	// the driver error with it.
+	ErrRetryable = errors.New("o2c: retryable failure")
+	// ErrIdempotencyConflict: an idempotency key came back with a request
+	// different from the one first made under it. The first result stands;
+	// the second request is refused, never silently dropped. It is wrapped
+	// in a *[ValidationError] naming the key.
+	ErrIdempotencyConflict = errors.New("o2c: idempotency key reused with a different request")
 )
 
 // ValidationError reports an input that broke a rule. It matches

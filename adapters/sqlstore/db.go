@@ -18,7 +18,10 @@
 // PostgreSQL; civil dates as TEXT "YYYY-MM-DD" and DATE; instants as UTC.
 // Driver errors are translated: a unique violation, a serialisation failure
 // or a lost optimistic-concurrency race is o2c.ErrConflict, a missing row
-// o2c.ErrNotFound.
+// o2c.ErrNotFound; a serialisation failure, a deadlock, a busy SQLite file
+// or a terminated backend is also o2c.ErrRetryable (the transaction was
+// rolled back: run it again); a NUL byte or invalid UTF-8 PostgreSQL
+// refuses is a *o2c.ValidationError.
 package sqlstore
 
 import (

@@ -280,6 +280,37 @@ func RunStoreTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 		assert.Equal(t, day, one[0].RunDate)
 	})
 
+	t.Run("DatesOutOfRangeAreNeverStored", func(t *testing.T) {
+		// a date after 9999-12-31 could be written but not read back: one
+		// would make every later read of the tenant fail
+		h := newHarness(t)
+		st := h.Store("acme")
+		far := o2c.MustDate(9999, time.December, 31).AddDays(1)
+		p := dunning.Promise{ID: o2c.NewID[dunning.Promise](), Customer: o2c.NewCustomerID(), Date: far}
+		assert.ErrorIs(t, st.SavePromise(ctx, &p), o2c.ErrDateOutOfRange)
+		b := dunning.Block{ID: o2c.NewID[dunning.Block](), Customer: o2c.NewCustomerID(), Reason: "litigation", Until: far}
+		assert.ErrorIs(t, st.SaveBlock(ctx, &b), o2c.ErrDateOutOfRange)
+		es, evs := letters(t, "acme", day, 2, o2c.CustomerID{})
+		es[1].RunDate = far
+		_, err := st.RecordLetters(ctx, dunning.Run{Date: day, StartedAt: day.Time()}, es, evs)
+		assert.ErrorIs(t, err, o2c.ErrValidation)
+		_, err = st.RecordLetters(ctx, dunning.Run{Date: far, StartedAt: day.Time()}, es[:1], evs[:1])
+		assert.ErrorIs(t, err, o2c.ErrValidation, "a run of an unreadable date")
+
+		ps, err := st.Promises(ctx, o2c.CustomerID{})
+		require.NoError(t, err)
+		assert.Empty(t, ps)
+		bs, err := st.Blocks(ctx, o2c.CustomerID{})
+		require.NoError(t, err)
+		assert.Empty(t, bs)
+		hs, err := st.History(ctx, dunning.HistoryFilter{})
+		require.NoError(t, err, "the history stays readable")
+		assert.Empty(t, hs, "nothing half-written")
+		runs, err := st.Runs(ctx, 0)
+		require.NoError(t, err)
+		assert.Empty(t, runs)
+	})
+
 	t.Run("PromisesBlocksAssignments", func(t *testing.T) {
 		h := newHarness(t)
 		st := h.Store("acme")

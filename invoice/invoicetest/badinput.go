@@ -2,7 +2,9 @@ package invoicetest
 
 import (
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -175,6 +177,14 @@ func badInputTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 			_, err := e.svc.RecordPayment(ctx, invoice.PaymentInput{Customer: cust, Amount: eur("1.00"), ValueDate: o2c.DateOf(Epoch), Method: invoice.MethodCash})
 			return err
 		}, validation("idempotency_key")},
+		{"RecordAPaymentValuedAfter9999", func() error {
+			far := o2c.MustDate(9999, time.December, 31).AddDays(1)
+			_, err := e.svc.RecordPayment(ctx, invoice.PaymentInput{Customer: cust, Amount: eur("1.00"), ValueDate: far, Method: invoice.MethodCash, IdempotencyKey: "far"})
+			if !errors.Is(err, o2c.ErrDateOutOfRange) {
+				return fmt.Errorf("want ErrDateOutOfRange, got %w", err)
+			}
+			return err
+		}, validation("value_date")},
 		{"RecordAPaymentWithAnUnknownMethod", func() error {
 			_, err := e.svc.RecordPayment(ctx, invoice.PaymentInput{Customer: cust, Amount: eur("1.00"), ValueDate: o2c.DateOf(Epoch), Method: "barter", IdempotencyKey: "m"})
 			return err
