@@ -81,7 +81,8 @@ type Options struct {
 
 // PartyFromCustomer returns the buyer party of a customer record: legal
 // name, SIRET as identifier (scheme 0009), SIREN as legal ID (scheme 0002),
-// VAT number, billing address, and the first invoice contact's email.
+// VAT number, billing address, and the first invoice contact's email as
+// electronic address (scheme EM).
 func PartyFromCustomer(c *customer.Customer) Party {
 	if c == nil {
 		return Party{}
@@ -97,7 +98,7 @@ func PartyFromCustomer(c *customer.Customer) Party {
 		p.LegalID, p.LegalIDScheme = c.SIREN, SchemeSIREN
 	}
 	if cs := c.InvoiceContacts(); len(cs) > 0 {
-		p.Email = cs[0].Email
+		p.Endpoint, p.EndpointScheme = cs[0].Email, "EM"
 	}
 	a := c.BillingAddress
 	p.Address = Address{Lines: append([]string(nil), a.Lines...), City: a.City, Postcode: a.Postcode, Region: a.Region, Country: a.Country}

@@ -70,7 +70,7 @@ func (d *Document) Check() error {
 	if (d.Payment.Code == "30" || d.Payment.Code == "58") && d.Payment.IBAN == "" {
 		errs = append(errs, rule("BT-84 payment account", "is required for a credit transfer (BR-61)"))
 	}
-	if d.Totals.Payable.IsPositive() && d.DueDate.IsZero() && d.PaymentTerms == "" {
+	if d.Totals.Payable.IsPositive() && d.DueDate.IsZero() && d.PaymentTerms == "" && !d.Type.IsCreditNote() {
 		errs = append(errs, rule("BT-9 due date", "a due date or payment terms are required when an amount is due (BR-CO-25)"))
 	}
 	var lineNet, allow, charge, tax decimal.Decimal

@@ -85,17 +85,23 @@ func WriteCII(d *Document) ([]byte, error) {
 		el("ram:SellerOrderReferencedDocument", txt("ram:IssuerAssignedID", d.SalesOrder)),
 		el("ram:BuyerOrderReferencedDocument", txt("ram:IssuerAssignedID", d.PurchaseOrder)))
 	delivery := &node{name: "ram:ApplicableHeaderTradeDelivery"}
+	if d.DeliverTo.Country != "" {
+		delivery.add(el("ram:ShipToTradeParty", ciiAddress(d.DeliverTo)))
+	}
 	if !d.DeliveryDate.IsZero() {
 		delivery.add(el("ram:ActualDeliverySupplyChainEvent",
 			el("ram:OccurrenceDateTime", txt("udt:DateTimeString", date102(d.DeliveryDate), "format", "102"))))
 	}
 	st := &node{name: "ram:ApplicableHeaderTradeSettlement"}
-	st.add(txt("ram:PaymentReference", d.Payment.Reference),
+	st.add(txt("ram:CreditorReferenceID", d.Payment.CreditorID),
+		txt("ram:PaymentReference", d.Payment.Reference),
+		txt("ram:TaxCurrencyCode", taxCurrency(d)),
 		txt("ram:InvoiceCurrencyCode", d.Currency))
 	if d.Payment.Code != "" {
 		st.add(el("ram:SpecifiedTradeSettlementPaymentMeans",
 			txt("ram:TypeCode", d.Payment.Code),
 			txt("ram:Information", d.Payment.Text),
+			el("ram:PayerPartyDebtorFinancialAccount", txt("ram:IBANID", d.Payment.DebitedAccount)),
 			el("ram:PayeePartyCreditorFinancialAccount",
 				txt("ram:IBANID", d.Payment.IBAN),
 				txt("ram:AccountName", d.Payment.AccountName)),
@@ -111,15 +117,17 @@ func WriteCII(d *Document) ([]byte, error) {
 			txt("ram:ExemptionReasonCode", v.ExemptionCode),
 			txt("ram:RateApplicablePercent", rateText(v.Category, v.Rate))))
 	}
+	st.add(ciiPeriod(d.PeriodStart, d.PeriodEnd))
 	for _, ac := range d.AllowanceCharges {
 		st.add(ciiAllowanceCharge(ac, a, true))
 	}
-	if d.PaymentTerms != "" || !d.DueDate.IsZero() {
+	if d.PaymentTerms != "" || !d.DueDate.IsZero() || d.Payment.Mandate != "" {
 		pt := &node{name: "ram:SpecifiedTradePaymentTerms"}
 		pt.add(txt("ram:Description", d.PaymentTerms))
 		if !d.DueDate.IsZero() {
 			pt.add(el("ram:DueDateDateTime", txt("udt:DateTimeString", date102(d.DueDate), "format", "102")))
 		}
+		pt.add(txt("ram:DirectDebitMandateID", d.Payment.Mandate))
 		st.add(pt)
 	}
 	t := d.Totals
@@ -130,6 +138,9 @@ func WriteCII(d *Document) ([]byte, error) {
 	}
 	sum.add(txt("ram:TaxBasisTotalAmount", a.fmt(t.TaxExclusive)),
 		txt("ram:TaxTotalAmount", a.fmt(t.Tax), "currencyID", d.Currency))
+	if d.TaxCurrency != "" && d.TaxCurrency != d.Currency {
+		sum.add(txt("ram:TaxTotalAmount", amountsOf(d.TaxCurrency).fmt(d.TaxInTaxCurrency), "currencyID", d.TaxCurrency))
+	}
 	if !t.Rounding.IsZero() {
 		sum.add(txt("ram:RoundingAmount", a.fmt(t.Rounding)))
 	}
@@ -171,7 +182,7 @@ func ciiLine(l Line, a amounts) *node {
 	agr := &node{name: "ram:SpecifiedLineTradeAgreement"}
 	agr.add(el("ram:BuyerOrderReferencedDocument", txt("ram:LineID", l.OrderLineRef)))
 	if !l.GrossPrice.IsZero() {
-		g := el("ram:GrossPriceProductTradePrice", txt("ram:ChargeAmount", l.GrossPrice.String()))
+		g := el("ram:GrossPriceProductTradePrice", txt("ram:ChargeAmount", l.GrossPrice.String()), ciiBaseQty(l))
 		if !l.PriceDiscount.IsZero() {
 			g.add(el("ram:AppliedTradeAllowanceCharge",
 				el("ram:ChargeIndicator", txt("udt:Indicator", "false")),
@@ -179,14 +190,15 @@ func ciiLine(l Line, a amounts) *node {
 		}
 		agr.add(g)
 	}
-	agr.add(el("ram:NetPriceProductTradePrice", txt("ram:ChargeAmount", l.NetPrice.String())))
+	agr.add(el("ram:NetPriceProductTradePrice", txt("ram:ChargeAmount", l.NetPrice.String()), ciiBaseQty(l)))
 	n.add(agr)
 	n.add(el("ram:SpecifiedLineTradeDelivery", txt("ram:BilledQuantity", l.Quantity.String(), "unitCode", l.UnitCode)))
 	set := el("ram:SpecifiedLineTradeSettlement",
 		el("ram:ApplicableTradeTax",
 			txt("ram:TypeCode", "VAT"),
 			txt("ram:CategoryCode", l.Category.Code()),
-			txt("ram:RateApplicablePercent", rateText(l.Category, l.Rate))))
+			txt("ram:RateApplicablePercent", rateText(l.Category, l.Rate))),
+		ciiPeriod(l.PeriodStart, l.PeriodEnd))
 	for _, ac := range l.AllowanceCharges {
 		set.add(ciiAllowanceCharge(ac, a, false))
 	}
@@ -216,6 +228,39 @@ func ciiAllowanceCharge(ac AllowanceCharge, a amounts, header bool) *node {
 	return n
 }
 
+func ciiAddress(ad Address) *node {
+	pa := &node{name: "ram:PostalTradeAddress"}
+	pa.add(txt("ram:PostcodeCode", ad.Postcode))
+	for i, tag := range []string{"ram:LineOne", "ram:LineTwo", "ram:LineThree"} {
+		if i < len(ad.Lines) {
+			pa.add(txt(tag, ad.Lines[i]))
+		}
+	}
+	pa.add(txt("ram:CityName", ad.City), txt("ram:CountryID", strings.ToUpper(ad.Country)), txt("ram:CountrySubDivisionName", ad.Region))
+	return pa
+}
+
+func ciiPeriod(start, end o2c.Date) *node {
+	if start.IsZero() && end.IsZero() {
+		return nil
+	}
+	n := &node{name: "ram:BillingSpecifiedPeriod"}
+	if !start.IsZero() {
+		n.add(el("ram:StartDateTime", txt("udt:DateTimeString", date102(start), "format", "102")))
+	}
+	if !end.IsZero() {
+		n.add(el("ram:EndDateTime", txt("udt:DateTimeString", date102(end), "format", "102")))
+	}
+	return n
+}
+
+func ciiBaseQty(l Line) *node {
+	if l.BaseQuantity.IsZero() {
+		return nil
+	}
+	return txt("ram:BasisQuantity", l.BaseQuantity.String(), "unitCode", l.UnitCode)
+}
+
 func ciiParty(name string, p Party, seller bool) *node {
 	n := &node{name: name}
 	if p.ID != "" {
@@ -232,17 +277,8 @@ func ciiParty(name string, p Party, seller bool) *node {
 	n.add(el("ram:SpecifiedLegalOrganization",
 		txt("ram:ID", p.LegalID, "schemeID", p.LegalIDScheme),
 		txt("ram:TradingBusinessName", p.TradingName)))
-	ad := p.Address
-	pa := &node{name: "ram:PostalTradeAddress"}
-	pa.add(txt("ram:PostcodeCode", ad.Postcode))
-	for i, tag := range []string{"ram:LineOne", "ram:LineTwo", "ram:LineThree"} {
-		if i < len(ad.Lines) {
-			pa.add(txt(tag, ad.Lines[i]))
-		}
-	}
-	pa.add(txt("ram:CityName", ad.City), txt("ram:CountryID", strings.ToUpper(ad.Country)), txt("ram:CountrySubDivisionName", ad.Region))
-	n.add(pa)
-	n.add(el("ram:URIUniversalCommunication", txt("ram:URIID", p.Email, "schemeID", "EM")))
+	n.add(ciiAddress(p.Address))
+	n.add(el("ram:URIUniversalCommunication", txt("ram:URIID", p.Endpoint, "schemeID", p.EndpointScheme)))
 	n.add(el("ram:SpecifiedTaxRegistration", txt("ram:ID", p.VATNumber, "schemeID", "VA")))
 	return n
 }
@@ -278,9 +314,15 @@ func ReadCII(data []byte) (*Document, error) {
 	d.PurchaseOrder = ag.str("BuyerOrderReferencedDocument/IssuerAssignedID")
 	dl := tx.one("ApplicableHeaderTradeDelivery")
 	d.DeliveryDate = r.date102(dl.one("ActualDeliverySupplyChainEvent/OccurrenceDateTime/DateTimeString"), "ActualDeliverySupplyChainEvent")
+	if st := dl.one("ShipToTradeParty/PostalTradeAddress"); st != nil {
+		d.DeliverTo = readCIIAddress(st)
+	}
 	st := tx.one("ApplicableHeaderTradeSettlement")
 	d.Currency = st.str("InvoiceCurrencyCode")
 	d.Payment.Reference = st.str("PaymentReference")
+	d.Payment.CreditorID = st.str("CreditorReferenceID")
+	d.TaxCurrency = st.str("TaxCurrencyCode")
+	d.PeriodStart, d.PeriodEnd = r.ciiPeriod(st.one("BillingSpecifiedPeriod"))
 	if pm := st.one("SpecifiedTradeSettlementPaymentMeans"); pm != nil {
 		d.Payment.Code = pm.str("TypeCode")
 		d.Payment.Text = pm.str("Information")
@@ -290,6 +332,7 @@ func ReadCII(data []byte) (*Document, error) {
 		}
 		d.Payment.AccountName = pm.str("PayeePartyCreditorFinancialAccount/AccountName")
 		d.Payment.BIC = pm.str("PayeeSpecifiedCreditorFinancialInstitution/BICID")
+		d.Payment.DebitedAccount = pm.str("PayerPartyDebtorFinancialAccount/IBANID")
 	}
 	for _, v := range st.all("ApplicableTradeTax") {
 		d.VAT = append(d.VAT, VATBreakdown{
@@ -312,6 +355,9 @@ func ReadCII(data []byte) (*Document, error) {
 		if d.DueDate.IsZero() {
 			d.DueDate = r.date102(pt.one("DueDateDateTime/DateTimeString"), "DueDateDateTime")
 		}
+		if m := pt.str("DirectDebitMandateID"); m != "" {
+			d.Payment.Mandate = m
+		}
 	}
 	d.PaymentTerms = strings.Join(terms, "\n")
 	sum := st.one("SpecifiedTradeSettlementHeaderMonetarySummation")
@@ -330,7 +376,8 @@ func ReadCII(data []byte) (*Document, error) {
 	for _, tt := range sum.all("TaxTotalAmount") {
 		if cur := tt.attr("currencyID"); cur == "" || cur == d.Currency {
 			d.Totals.Tax = r.decNode(tt, "TaxTotalAmount")
-			break
+		} else if cur == d.TaxCurrency {
+			d.TaxInTaxCurrency = r.decNode(tt, "TaxTotalAmount")
 		}
 	}
 	for _, p := range st.all("InvoiceReferencedDocument") {
@@ -343,7 +390,32 @@ func ReadCII(data []byte) (*Document, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
+	normalize(d)
 	return d, nil
+}
+
+// taxCurrency returns BT-6 when it differs from BT-5 (CII forbids them
+// equal; the same currency says nothing more).
+func taxCurrency(d *Document) string {
+	if d.TaxCurrency == d.Currency {
+		return ""
+	}
+	return d.TaxCurrency
+}
+
+// normalize gives what both syntaxes say in one shape: a tax currency equal
+// to the invoice currency is dropped, and a price discount without gross
+// price gets its gross price (net + discount, which EN 16931 defines it as).
+func normalize(d *Document) {
+	if d.TaxCurrency == d.Currency {
+		d.TaxCurrency, d.TaxInTaxCurrency = "", decimal.Decimal{}
+	}
+	for i := range d.Lines {
+		l := &d.Lines[i]
+		if !l.PriceDiscount.IsZero() && l.GrossPrice.IsZero() {
+			l.GrossPrice = l.NetPrice.Add(l.PriceDiscount)
+		}
+	}
 }
 
 func readCIIParty(n *node) Party {
@@ -365,16 +437,31 @@ func readCIIParty(n *node) Party {
 			p.VATNumber = tr.str("ID")
 		}
 	}
-	p.Email = n.str("URIUniversalCommunication/URIID")
-	pa := n.one("PostalTradeAddress")
+	if u := n.one("URIUniversalCommunication/URIID"); u != nil && strings.TrimSpace(u.text) != "" {
+		p.Endpoint, p.EndpointScheme = strings.TrimSpace(u.text), u.attr("schemeID")
+	}
+	p.Address = readCIIAddress(n.one("PostalTradeAddress"))
+	return p
+}
+
+func readCIIAddress(pa *node) Address {
+	var a Address
 	for _, tag := range []string{"LineOne", "LineTwo", "LineThree"} {
 		if s := pa.str(tag); s != "" {
-			p.Address.Lines = append(p.Address.Lines, s)
+			a.Lines = append(a.Lines, s)
 		}
 	}
-	p.Address.City, p.Address.Postcode = pa.str("CityName"), pa.str("PostcodeCode")
-	p.Address.Region, p.Address.Country = pa.str("CountrySubDivisionName"), pa.str("CountryID")
-	return p
+	a.City, a.Postcode = pa.str("CityName"), pa.str("PostcodeCode")
+	a.Region, a.Country = pa.str("CountrySubDivisionName"), pa.str("CountryID")
+	return a
+}
+
+func (r *reader) ciiPeriod(n *node) (start, end o2c.Date) {
+	if n == nil {
+		return
+	}
+	return r.date102(n.one("StartDateTime/DateTimeString"), "BillingSpecifiedPeriod/StartDateTime"),
+		r.date102(n.one("EndDateTime/DateTimeString"), "BillingSpecifiedPeriod/EndDateTime")
 }
 
 func (r *reader) ciiAllowanceCharge(n *node) AllowanceCharge {
@@ -407,12 +494,17 @@ func (r *reader) ciiLine(n *node) Line {
 	l.NetPrice = r.dec(ag, "NetPriceProductTradePrice/ChargeAmount")
 	l.GrossPrice = r.dec(ag, "GrossPriceProductTradePrice/ChargeAmount")
 	l.PriceDiscount = r.dec(ag, "GrossPriceProductTradePrice/AppliedTradeAllowanceCharge/ActualAmount")
+	l.BaseQuantity = r.dec(ag, "NetPriceProductTradePrice/BasisQuantity")
+	if gq := r.dec(ag, "GrossPriceProductTradePrice/BasisQuantity"); l.BaseQuantity.IsZero() && !gq.IsZero() {
+		l.BaseQuantity = gq
+	}
 	q := n.one("SpecifiedLineTradeDelivery/BilledQuantity")
 	l.Quantity = r.decNode(q, "BilledQuantity")
 	l.UnitCode = q.attr("unitCode")
 	set := n.one("SpecifiedLineTradeSettlement")
 	l.Category = r.category(set.str("ApplicableTradeTax/CategoryCode"), "line ApplicableTradeTax/CategoryCode")
 	l.Rate = r.dec(set, "ApplicableTradeTax/RateApplicablePercent")
+	l.PeriodStart, l.PeriodEnd = r.ciiPeriod(set.one("BillingSpecifiedPeriod"))
 	for _, ac := range set.all("SpecifiedTradeAllowanceCharge") {
 		l.AllowanceCharges = append(l.AllowanceCharges, r.ciiAllowanceCharge(ac))
 	}

@@ -28,7 +28,7 @@ func seller() einvoice.Party {
 		ID: "73282932000074", IDScheme: einvoice.SchemeSIRET,
 		LegalID: "732829320", LegalIDScheme: einvoice.SchemeSIREN,
 		VATNumber: "FR44732829320", LegalInfo: "SAS au capital de 50 000 EUR, RCS Lyon 732 829 320",
-		Email:   "factures@dupont.example",
+		Endpoint: "factures@dupont.example", EndpointScheme: "EM",
 		Address: einvoice.Address{Lines: []string{"12 rue des Forges"}, City: "Lyon", Postcode: "69002", Country: "FR"},
 	}
 }
@@ -37,7 +37,7 @@ func buyer() einvoice.Party {
 	return einvoice.Party{
 		Name: "Boulangerie Martin SARL", ID: "40483304800022", IDScheme: einvoice.SchemeSIRET,
 		LegalID: "404833048", LegalIDScheme: einvoice.SchemeSIREN, VATNumber: "FR83404833048",
-		Email:   "compta@martin.example",
+		Endpoint: "compta@martin.example", EndpointScheme: "EM",
 		Address: einvoice.Address{Lines: []string{"3 place du Marché", "Bâtiment B"}, City: "Grenoble", Postcode: "38000", Country: "FR"},
 	}
 }

@@ -51,6 +51,16 @@ type Document struct {
 	Preceding []Reference
 	// DeliveryDate is BT-72 (actual delivery date), optional.
 	DeliveryDate o2c.Date
+	// PeriodStart and PeriodEnd are the invoicing period (BG-14: BT-73,
+	// BT-74), optional.
+	PeriodStart, PeriodEnd o2c.Date
+	// DeliverTo is the deliver-to address (BG-15), optional; its country
+	// (BT-80) is required for intra-community supplies.
+	DeliverTo Address
+	// TaxCurrency is BT-6 and TaxInTaxCurrency BT-111, when the VAT is
+	// accounted in another currency.
+	TaxCurrency      string
+	TaxInTaxCurrency decimal.Decimal
 	// Seller is BG-4, Buyer BG-7.
 	Seller, Buyer Party
 	// Payment is BG-16: means (BT-81), account (BT-84), remittance
@@ -94,10 +104,11 @@ type Party struct {
 	// LegalInfo is BT-33, additional legal information (share capital,
 	// trade register); seller only.
 	LegalInfo string
-	// Email is the electronic address (BT-34 / BT-49, scheme EM) and the
-	// contact's email.
-	Email   string
-	Address Address
+	// Endpoint is the electronic address (BT-34 / BT-49) with its scheme
+	// (EAS code list: "EM" for an email address, "0225" for a French
+	// SIREN-based routing address).
+	Endpoint, EndpointScheme string
+	Address                  Address
 }
 
 // Address is a postal address (BG-5, BG-8).
@@ -121,6 +132,9 @@ type PaymentMeans struct {
 	Reference string
 	// IBAN is BT-84, AccountName BT-85, BIC BT-86.
 	IBAN, AccountName, BIC string
+	// Mandate is BT-89, CreditorID BT-90 and DebitedAccount BT-91, for
+	// direct debits.
+	Mandate, CreditorID, DebitedAccount string
 }
 
 // Line is an invoice line (BG-25).
@@ -137,6 +151,11 @@ type Line struct {
 	// NetPrice is BT-146; GrossPrice BT-148 (zero when not given) less
 	// PriceDiscount BT-147 gives it.
 	NetPrice, GrossPrice, PriceDiscount decimal.Decimal
+	// BaseQuantity is BT-149, the quantity the prices are for (zero means
+	// one unit).
+	BaseQuantity decimal.Decimal
+	// PeriodStart and PeriodEnd are the line's invoicing period (BG-26).
+	PeriodStart, PeriodEnd o2c.Date
 	// Allowances and charges on the line (BG-27, BG-28).
 	AllowanceCharges []AllowanceCharge
 	// NetAmount is BT-131.

@@ -3,6 +3,8 @@ package einvoice
 import (
 	"fmt"
 	"strings"
+
+	"github.com/cashcycle/sdk/o2c"
 )
 
 // Namespaces of UBL 2.1.
@@ -47,7 +49,8 @@ func WriteUBL(d *Document) ([]byte, error) {
 		}
 		root.add(txt("cbc:Note", text))
 	}
-	root.add(txt("cbc:DocumentCurrencyCode", cur), txt("cbc:BuyerReference", d.BuyerReference))
+	root.add(txt("cbc:DocumentCurrencyCode", cur), txt("cbc:TaxCurrencyCode", taxCurrency(d)), txt("cbc:BuyerReference", d.BuyerReference),
+		ublPeriod(d.PeriodStart, d.PeriodEnd))
 	if d.PurchaseOrder != "" || d.SalesOrder != "" {
 		po := d.PurchaseOrder
 		if po == "" {
@@ -59,11 +62,22 @@ func WriteUBL(d *Document) ([]byte, error) {
 		root.add(el("cac:BillingReference", el("cac:InvoiceDocumentReference",
 			txt("cbc:ID", p.Number), txt("cbc:IssueDate", isoDate(p.Date)))))
 	}
-	root.add(el("cac:AccountingSupplierParty", ublParty(d.Seller, true)),
-		el("cac:AccountingCustomerParty", ublParty(d.Buyer, false)))
-	if !d.DeliveryDate.IsZero() {
-		root.add(el("cac:Delivery", txt("cbc:ActualDeliveryDate", isoDate(d.DeliveryDate))))
+	sp := ublParty(d.Seller, true)
+	if d.Payment.CreditorID != "" { // BT-90: the SEPA creditor identifier
+		id := el("cac:PartyIdentification", txt("cbc:ID", d.Payment.CreditorID, "schemeID", "SEPA"))
+		at := 0
+		if len(sp.children) > 0 && sp.children[0].name == "cbc:EndpointID" {
+			at = 1
+		}
+		sp.children = append(sp.children[:at], append([]*node{id}, sp.children[at:]...)...)
 	}
+	root.add(el("cac:AccountingSupplierParty", sp),
+		el("cac:AccountingCustomerParty", ublParty(d.Buyer, false)))
+	var loc *node
+	if d.DeliverTo.Country != "" {
+		loc = el("cac:DeliveryLocation", ublAddress("cac:Address", d.DeliverTo))
+	}
+	root.add(el("cac:Delivery", txt("cbc:ActualDeliveryDate", isoDate(d.DeliveryDate)), loc))
 	if d.Payment.Code != "" {
 		pm := el("cac:PaymentMeans", txt("cbc:PaymentMeansCode", d.Payment.Code, "name", d.Payment.Text))
 		if credit {
@@ -73,7 +87,9 @@ func WriteUBL(d *Document) ([]byte, error) {
 			el("cac:PayeeFinancialAccount",
 				txt("cbc:ID", d.Payment.IBAN),
 				txt("cbc:Name", d.Payment.AccountName),
-				el("cac:FinancialInstitutionBranch", txt("cbc:ID", d.Payment.BIC))))
+				el("cac:FinancialInstitutionBranch", txt("cbc:ID", d.Payment.BIC))),
+			el("cac:PaymentMandate", txt("cbc:ID", d.Payment.Mandate),
+				el("cac:PayerFinancialAccount", txt("cbc:ID", d.Payment.DebitedAccount))))
 		root.add(pm)
 	} else if credit && !d.DueDate.IsZero() {
 		root.add(el("cac:PaymentMeans", txt("cbc:PaymentMeansCode", "1"), txt("cbc:PaymentDueDate", isoDate(d.DueDate))))
@@ -95,6 +111,9 @@ func WriteUBL(d *Document) ([]byte, error) {
 				el("cac:TaxScheme", txt("cbc:ID", "VAT")))))
 	}
 	root.add(tt)
+	if d.TaxCurrency != "" && d.TaxCurrency != cur {
+		root.add(el("cac:TaxTotal", txt("cbc:TaxAmount", amountsOf(d.TaxCurrency).fmt(d.TaxInTaxCurrency), "currencyID", d.TaxCurrency)))
+	}
 	t := d.Totals
 	lmt := el("cac:LegalMonetaryTotal",
 		money("cbc:LineExtensionAmount", t.LineNet),
@@ -114,7 +133,8 @@ func WriteUBL(d *Document) ([]byte, error) {
 	for _, l := range d.Lines {
 		ln := el(lineName, txt("cbc:ID", l.ID), txt("cbc:Note", l.Note),
 			txt(qtyName, l.Quantity.String(), "unitCode", l.UnitCode),
-			money("cbc:LineExtensionAmount", l.NetAmount))
+			money("cbc:LineExtensionAmount", l.NetAmount),
+			ublPeriod(l.PeriodStart, l.PeriodEnd))
 		if l.OrderLineRef != "" {
 			ln.add(el("cac:OrderLineReference", txt("cbc:LineID", l.OrderLineRef)))
 		}
@@ -130,6 +150,9 @@ func WriteUBL(d *Document) ([]byte, error) {
 				txt("cbc:Percent", rateText(l.Category, l.Rate)),
 				el("cac:TaxScheme", txt("cbc:ID", "VAT")))))
 		price := el("cac:Price", txt("cbc:PriceAmount", l.NetPrice.String(), "currencyID", cur))
+		if !l.BaseQuantity.IsZero() {
+			price.add(txt("cbc:BaseQuantity", l.BaseQuantity.String(), "unitCode", l.UnitCode))
+		}
 		if !l.GrossPrice.IsZero() {
 			price.add(el("cac:AllowanceCharge",
 				txt("cbc:ChargeIndicator", "false"),
@@ -165,13 +188,26 @@ func ublAllowanceCharge(ac AllowanceCharge, a amounts, cur string, header bool) 
 
 func ublParty(p Party, seller bool) *node {
 	n := &node{name: "cac:Party"}
-	n.add(txt("cbc:EndpointID", p.Email, "schemeID", "EM"))
+	n.add(txt("cbc:EndpointID", p.Endpoint, "schemeID", p.EndpointScheme))
 	if p.ID != "" {
 		n.add(el("cac:PartyIdentification", txt("cbc:ID", p.ID, "schemeID", p.IDScheme)))
 	}
 	n.add(el("cac:PartyName", txt("cbc:Name", p.TradingName)))
-	ad := p.Address
-	pa := &node{name: "cac:PostalAddress"}
+	n.add(ublAddress("cac:PostalAddress", p.Address))
+	if p.VATNumber != "" {
+		n.add(el("cac:PartyTaxScheme", txt("cbc:CompanyID", p.VATNumber), el("cac:TaxScheme", txt("cbc:ID", "VAT"))))
+	}
+	le := el("cac:PartyLegalEntity", txt("cbc:RegistrationName", p.Name),
+		txt("cbc:CompanyID", p.LegalID, "schemeID", p.LegalIDScheme))
+	if seller {
+		le.add(txt("cbc:CompanyLegalForm", p.LegalInfo))
+	}
+	n.add(le)
+	return n
+}
+
+func ublAddress(name string, ad Address) *node {
+	pa := &node{name: name}
 	if len(ad.Lines) > 0 {
 		pa.add(txt("cbc:StreetName", ad.Lines[0]))
 	}
@@ -183,17 +219,14 @@ func ublParty(p Party, seller bool) *node {
 		pa.add(el("cac:AddressLine", txt("cbc:Line", ad.Lines[2])))
 	}
 	pa.add(el("cac:Country", txt("cbc:IdentificationCode", strings.ToUpper(ad.Country))))
-	n.add(pa)
-	if p.VATNumber != "" {
-		n.add(el("cac:PartyTaxScheme", txt("cbc:CompanyID", p.VATNumber), el("cac:TaxScheme", txt("cbc:ID", "VAT"))))
-	}
-	le := el("cac:PartyLegalEntity", txt("cbc:RegistrationName", p.Name),
-		txt("cbc:CompanyID", p.LegalID, "schemeID", p.LegalIDScheme))
-	if seller {
-		le.add(txt("cbc:CompanyLegalForm", p.LegalInfo))
-	}
-	n.add(le)
-	return n
+	return pa
+}
+
+func ublPeriod(start, end interface {
+	IsZero() bool
+	String() string
+}) *node {
+	return el("cac:InvoicePeriod", txt("cbc:StartDate", isoDate(start)), txt("cbc:EndDate", isoDate(end)))
 }
 
 // ReadUBL reads a UBL 2.1 Invoice or CreditNote into a Document, with the
@@ -250,14 +283,30 @@ func ReadUBL(data []byte) (*Document, error) {
 	d.Seller = readUBLParty(root.one("AccountingSupplierParty/Party"))
 	d.Buyer = readUBLParty(root.one("AccountingCustomerParty/Party"))
 	d.DeliveryDate = r.isoDate(root.one("Delivery/ActualDeliveryDate"), "Delivery/ActualDeliveryDate")
+	if a := root.one("Delivery/DeliveryLocation/Address"); a != nil {
+		d.DeliverTo = readUBLAddress(a)
+	}
+	d.TaxCurrency = root.str("TaxCurrencyCode")
+	d.PeriodStart, d.PeriodEnd = r.ublPeriod(root.one("InvoicePeriod"))
+	for _, id := range root.all("AccountingSupplierParty/Party/PartyIdentification/ID") {
+		if id.attr("schemeID") == "SEPA" {
+			d.Payment.CreditorID = strings.TrimSpace(id.text)
+		}
+	}
+	if pp := root.one("PayeeParty/PartyIdentification/ID"); pp != nil && pp.attr("schemeID") == "SEPA" {
+		d.Payment.CreditorID = strings.TrimSpace(pp.text)
+	}
 	if pm := root.one("PaymentMeans"); pm != nil {
 		d.Payment = PaymentMeans{
-			Code:        pm.str("PaymentMeansCode"),
-			Text:        pm.one("PaymentMeansCode").attr("name"),
-			Reference:   pm.str("PaymentID"),
-			IBAN:        pm.str("PayeeFinancialAccount/ID"),
-			AccountName: pm.str("PayeeFinancialAccount/Name"),
-			BIC:         pm.str("PayeeFinancialAccount/FinancialInstitutionBranch/ID"),
+			CreditorID:     d.Payment.CreditorID,
+			Mandate:        pm.str("PaymentMandate/ID"),
+			DebitedAccount: pm.str("PaymentMandate/PayerFinancialAccount/ID"),
+			Code:           pm.str("PaymentMeansCode"),
+			Text:           pm.one("PaymentMeansCode").attr("name"),
+			Reference:      pm.str("PaymentID"),
+			IBAN:           pm.str("PayeeFinancialAccount/ID"),
+			AccountName:    pm.str("PayeeFinancialAccount/Name"),
+			BIC:            pm.str("PayeeFinancialAccount/FinancialInstitutionBranch/ID"),
 		}
 	}
 	for _, n := range root.all("AllowanceCharge") {
@@ -265,8 +314,11 @@ func ReadUBL(data []byte) (*Document, error) {
 	}
 	for _, tt := range root.all("TaxTotal") {
 		ta := tt.one("TaxAmount")
-		if ta.attr("currencyID") != d.Currency && ta.attr("currencyID") != "" {
-			continue // BT-111, the VAT in the tax currency
+		if cur := ta.attr("currencyID"); cur != d.Currency && cur != "" {
+			if cur == d.TaxCurrency { // BT-111, the VAT in the tax currency
+				d.TaxInTaxCurrency = r.decNode(ta, "TaxTotal/TaxAmount")
+			}
+			continue
 		}
 		d.Totals.Tax = r.decNode(ta, "TaxTotal/TaxAmount")
 		for _, s := range tt.all("TaxSubtotal") {
@@ -302,6 +354,8 @@ func ReadUBL(data []byte) (*Document, error) {
 			Category:     r.category(ln.str("Item/ClassifiedTaxCategory/ID"), "ClassifiedTaxCategory/ID"),
 			Rate:         r.dec(ln, "Item/ClassifiedTaxCategory/Percent"),
 		}
+		l.PeriodStart, l.PeriodEnd = r.ublPeriod(ln.one("InvoicePeriod"))
+		l.BaseQuantity = r.dec(ln, "Price/BaseQuantity")
 		q := ln.one(qtyName)
 		l.Quantity, l.UnitCode = r.decNode(q, qtyName), q.attr("unitCode")
 		if pac := ln.one("Price/AllowanceCharge"); pac != nil {
@@ -316,6 +370,7 @@ func ReadUBL(data []byte) (*Document, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
+	normalize(d)
 	return d, nil
 }
 
@@ -332,26 +387,40 @@ func readUBLParty(n *node) Party {
 	if p.LegalID != "" {
 		p.LegalIDScheme = n.one("PartyLegalEntity/CompanyID").attr("schemeID")
 	}
-	if id := n.one("PartyIdentification/ID"); id != nil {
-		p.ID, p.IDScheme = strings.TrimSpace(id.text), id.attr("schemeID")
+	for _, id := range n.all("PartyIdentification/ID") {
+		if id.attr("schemeID") != "SEPA" && p.ID == "" {
+			p.ID, p.IDScheme = strings.TrimSpace(id.text), id.attr("schemeID")
+		}
 	}
-	if ep := n.one("EndpointID"); ep != nil && ep.attr("schemeID") == "EM" {
-		p.Email = strings.TrimSpace(ep.text)
+	if ep := n.one("EndpointID"); ep != nil && strings.TrimSpace(ep.text) != "" {
+		p.Endpoint, p.EndpointScheme = strings.TrimSpace(ep.text), ep.attr("schemeID")
 	}
 	for _, ts := range n.all("PartyTaxScheme") {
 		if ts.str("TaxScheme/ID") == "VAT" {
 			p.VATNumber = ts.str("CompanyID")
 		}
 	}
-	pa := n.one("PostalAddress")
+	p.Address = readUBLAddress(n.one("PostalAddress"))
+	return p
+}
+
+func readUBLAddress(pa *node) Address {
+	var a Address
 	for _, tag := range []string{"StreetName", "AdditionalStreetName", "AddressLine/Line"} {
 		if s := pa.str(tag); s != "" {
-			p.Address.Lines = append(p.Address.Lines, s)
+			a.Lines = append(a.Lines, s)
 		}
 	}
-	p.Address.City, p.Address.Postcode = pa.str("CityName"), pa.str("PostalZone")
-	p.Address.Region, p.Address.Country = pa.str("CountrySubentity"), pa.str("Country/IdentificationCode")
-	return p
+	a.City, a.Postcode = pa.str("CityName"), pa.str("PostalZone")
+	a.Region, a.Country = pa.str("CountrySubentity"), pa.str("Country/IdentificationCode")
+	return a
+}
+
+func (r *reader) ublPeriod(n *node) (start, end o2c.Date) {
+	if n == nil {
+		return
+	}
+	return r.isoDate(n.one("StartDate"), "InvoicePeriod/StartDate"), r.isoDate(n.one("EndDate"), "InvoicePeriod/EndDate")
 }
 
 func (r *reader) ublAllowanceCharge(n *node) AllowanceCharge {
