@@ -133,7 +133,9 @@ func TestReadersRefuseBadValues(t *testing.T) {
 	cii, err := einvoice.WriteCII(doc)
 	require.NoError(t, err)
 	for name, mut := range map[string]func(string) string{
-		"amount":   func(s string) string { return strings.Replace(s, "<ram:DuePayableAmount>", "<ram:DuePayableAmount>1,", 1) },
+		"amount": func(s string) string {
+			return strings.Replace(s, "<ram:DuePayableAmount>", "<ram:DuePayableAmount>1,", 1)
+		},
 		"date":     func(s string) string { return strings.Replace(s, `format="102">2026`, `format="102">26`, 1) },
 		"category": func(s string) string { return strings.Replace(s, "<ram:CategoryCode>S<", "<ram:CategoryCode>X<", 1) },
 		"xml":      func(s string) string { return s[:len(s)/2] },
