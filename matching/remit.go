@@ -35,8 +35,10 @@ func (e *RemittanceMismatchError) Error() string {
 	return fmt.Sprintf("matching: remittance %s: documents add up to %s, the payment is %s", e.Source, e.Documents, e.Payment)
 }
 
-// Is matches ErrRemittanceMismatch.
-func (e *RemittanceMismatchError) Is(target error) bool { return target == ErrRemittanceMismatch }
+// Is matches ErrRemittanceMismatch and o2c.ErrValidation.
+func (e *RemittanceMismatchError) Is(target error) bool {
+	return target == ErrRemittanceMismatch || target == o2c.ErrValidation
+}
 
 // CreditUse is part of a credit note's open credit that a remittance nets
 // against one of the invoices it pays.

@@ -1,6 +1,7 @@
 package matchingtest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -25,6 +26,8 @@ func init() {
 		serviceCase{"RemittanceMismatch", testRemittanceMismatch},
 		serviceCase{"PartialConfirmed", testPartialConfirmed},
 		serviceCase{"OverPaymentConfirmed", testOverPaymentConfirmed},
+		serviceCase{"EDI820AdviceLinked", testEDI820AdviceLinked},
+		serviceCase{"CSVAdviceLinked", testCSVAdviceLinked},
 	)
 }
 
@@ -287,5 +290,63 @@ func testOverPaymentConfirmed(t *testing.T, w *World) {
 	}
 	assertOpen(t, w, a, "0.00", invoice.StatePaid)
 	assert.True(t, unapplied(t, w, app.Payment).Equal(Money("50.00")))
+	w.CheckBooks(t)
+}
+
+// An EDI 820 remittance advice received apart from its ACH payment is
+// linked to the statement line by trace number, amount and payer, and
+// drives allocation: a deduction with reason code 06 is disputed.
+func testEDI820AdviceLinked(t *testing.T, w *World) {
+	a := w.Issue(t, w.Acme, "1000.00") // 1200.00
+	b := w.Issue(t, w.Acme, "400.00")  // 480.00
+	imp, _ := w.Import(t, StatementOf("S-820", Credit("1530.00", "ACME INDUSTRIES", AcmeIBAN, "ACH CTX 0012345678901", "E1")))
+	edi := "ST*820*0001~BPR*C*1530.00*C*ACH*CTX*************20260402~TRN*1*0012345678901~CUR*PR*EUR~N1*PR*ACME INDUSTRIES SAS~ENT*1~" +
+		"RMR*IV*" + a.Number() + "*PI*1050.00*1200.00~ADX*-150.00*06~RMR*IV*" + b.Number() + "*PI*480.00*480.00~SE*9*0001~"
+	advs, err := matching.ParseEDI820(strings.NewReader(edi), matching.EDI820Options{})
+	require.NoError(t, err)
+	require.Len(t, advs, 1)
+
+	_, _, err = w.Svc.LinkAdvice(w.Ctx, matching.Advice{Trace: "UNKNOWN", Amount: Money("999.00"), Documents: []matching.RemittanceDocument{Doc("X-1", "999.00")}})
+	require.ErrorIs(t, err, matching.ErrNoPayment)
+
+	line, res, err := w.Svc.LinkAdvice(w.Ctx, advs[0])
+	require.NoError(t, err)
+	assert.Equal(t, imp.Lines[0].ID, line.ID)
+	require.Len(t, res, 1)
+	require.Equal(t, matching.DecisionAuto, res[0].Decision, res[0].Note)
+	rep := w.applyAll(t, imp)
+	require.Len(t, rep.Applied, 1)
+	require.Len(t, rep.Applied[0].Disputes, 1)
+	assert.Equal(t, invoice.ReasonQuantityOrDeliveryMissing, rep.Applied[0].Disputes[0].Reason)
+	got := w.Get(t, a.ID())
+	assert.Equal(t, invoice.StateDisputed, got.Status())
+	assert.True(t, got.Open().Equal(Money("150.00")))
+	assertOpen(t, w, b, "0.00", invoice.StatePaid)
+	w.CheckBooks(t)
+}
+
+// A customer portal's CSV advice is linked by its payment reference and
+// amount; its credit note is netted.
+func testCSVAdviceLinked(t *testing.T, w *World) {
+	x := w.Issue(t, w.Globex, "100.00") // 120.00, paid then credited: 60.00 open credit
+	w.payInFull(t, x, "pay-gx")
+	cn := w.creditNote(t, x, "50.00", "cn-gx")
+	g1 := w.Issue(t, w.Globex, "500.00") // 600.00
+	g2 := w.Issue(t, w.Globex, "250.00") // 300.00
+	imp, _ := w.Import(t, StatementOf("S-CSV", Credit("840.00", "Globex Handel", GlobexIBAN, "PORTAL PAY-77", "G1")))
+	csv := "ref,doc,type,amount\nPAY-77," + g1.Number() + ",invoice,600.00\nPAY-77," + g2.Number() + ",invoice,300.00\nPAY-77," +
+		cn.Number() + ",credit,-60.00\n"
+	advs, err := matching.ParseAdviceCSV(strings.NewReader(csv), matching.AdviceCSVMapping{Trace: "ref", Number: "doc", Kind: "type",
+		Remitted: "amount", Currency: o2c.EUR})
+	require.NoError(t, err)
+	require.Len(t, advs, 1)
+	_, res, err := w.Svc.LinkAdvice(w.Ctx, advs[0])
+	require.NoError(t, err)
+	require.Equal(t, matching.DecisionAuto, res[0].Decision, res[0].Note)
+	rep := w.applyAll(t, imp)
+	require.Len(t, rep.Applied, 1)
+	assertOpen(t, w, g1, "0.00", invoice.StatePaid)
+	assertOpen(t, w, g2, "0.00", invoice.StatePaid)
+	assert.True(t, w.Get(t, cn.ID()).Open().IsZero())
 	w.CheckBooks(t)
 }
