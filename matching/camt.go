@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -24,12 +25,21 @@ import (
 // exactly as written, even with more decimals than the currency's minor
 // unit. A document that breaks these rules is refused with a *[ParseError]
 // whose Element names the offending element.
-func ParseCAMT(r io.Reader) ([]Statement, error) {
+//
+// Balances are checked: in every currency, the opening balance (OPBD, or
+// PRCD, or the first ITBD of a page) plus the booked entries (status BOOK or
+// none) must equal the closing balance (CLBD, or the last ITBD of a page).
+// A camt.053 statement without an opening or closing balance, or one that
+// does not balance, is a *[ParseError] wrapping a *[BalanceError] naming the
+// statement; a camt.052 report or camt.054 notification is checked when it
+// states both. [AcceptPartial] accepts such statements and marks them
+// (Statement.Incomplete).
+func ParseCAMT(r io.Reader, opts ...ParseOption) ([]Statement, error) {
 	data, err := readAll(r, FormatCAMT053)
 	if err != nil {
 		return nil, err
 	}
-	return parseCAMT(data)
+	return parseCAMT(data, collectOptions(opts))
 }
 
 // xnode is one XML element, by local name, with its text and children.
@@ -115,15 +125,31 @@ type camtPath []string
 
 func (p camtPath) String() string { return strings.Join(p, "/") }
 
-func parseCAMT(data []byte) ([]Statement, error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
+func parseCAMT(data []byte, o parseOptions) ([]Statement, error) {
+	var out []Statement
+	err := streamCAMT(bytes.NewReader(data), o, func(s Statement) error {
+		out = append(out, s)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// streamCAMT reads r and calls fn with each statement (Stmt, Ntfctn, Rpt)
+// as soon as its end tag is read: only one statement's element tree is in
+// memory at a time.
+func streamCAMT(r io.Reader, o parseOptions, fn func(Statement) error) error {
+	d := xml.NewDecoder(bufio.NewReaderSize(r, 64<<10))
 	d.CharsetReader = camtCharset
 	var (
 		path       camtPath
-		out        []Statement
 		format     Format
+		message    string
 		root       string
 		sawMessage bool
+		delivered  int
 		counts     = map[string]int{}
 	)
 	fail := func(el string, err error) error {
@@ -141,9 +167,9 @@ func parseCAMT(data []byte) ([]Statement, error) {
 		if err != nil {
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
-				return nil, &ParseError{Format: orCAMT(format), Line: se.Line, Element: path.String(), Err: malformed("XML syntax: %s", se.Msg)}
+				return &ParseError{Format: orCAMT(format), Line: se.Line, Element: path.String(), Err: malformed("XML syntax: %s", se.Msg)}
 			}
-			return nil, fail(path.String(), malformed("XML: %v", err))
+			return fail(path.String(), malformed("XML: %v", err))
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -151,7 +177,7 @@ func parseCAMT(data []byte) ([]Statement, error) {
 			if root == "" {
 				root = name
 				if name != "Document" && !strings.HasPrefix(name, "BkToCstmr") {
-					return nil, fail(name, fmt.Errorf("%w: root element %q is not a camt Document", ErrUnknownFormat, name))
+					return fail(name, fmt.Errorf("%w: root element %q is not a camt Document", ErrUnknownFormat, name))
 				}
 			}
 			parent := ""
@@ -160,9 +186,9 @@ func parseCAMT(data []byte) ([]Statement, error) {
 			}
 			switch name {
 			case "BkToCstmrStmt", "BkToCstmrAcctRpt":
-				format, sawMessage = FormatCAMT053, true
+				format, sawMessage, message = FormatCAMT053, true, name
 			case "BkToCstmrDbtCdtNtfctn":
-				format, sawMessage = FormatCAMT054, true
+				format, sawMessage, message = FormatCAMT054, true, name
 			}
 			if strings.HasPrefix(parent, "BkToCstmr") && (name == "Stmt" || name == "Ntfctn" || name == "Rpt") {
 				counts[name]++
@@ -171,20 +197,23 @@ func parseCAMT(data []byte) ([]Statement, error) {
 				if err != nil {
 					var se *xml.SyntaxError
 					if errors.As(err, &se) {
-						return nil, &ParseError{Format: format, Line: se.Line, Element: el, Err: malformed("XML syntax: %s", se.Msg)}
+						return &ParseError{Format: format, Line: se.Line, Element: el, Err: malformed("XML syntax: %s", se.Msg)}
 					}
-					return nil, fail(el, malformed("%v", err))
+					return fail(el, malformed("%v", err))
 				}
-				st, err := camtStatement(n, format, el)
+				st, err := camtStatement(n, format, el, message == "BkToCstmrStmt", delivered+1, o)
 				if err != nil {
-					return nil, err
+					return err
 				}
-				out = append(out, st)
+				delivered++
+				if err := fn(st); err != nil {
+					return err
+				}
 				continue
 			}
 			path = append(path, name)
 			if len(path) > camtMaxDepth {
-				return nil, fail(path.String(), malformed("elements nested deeper than %d", camtMaxDepth))
+				return fail(path.String(), malformed("elements nested deeper than %d", camtMaxDepth))
 			}
 		case xml.EndElement:
 			if len(path) > 0 {
@@ -194,17 +223,17 @@ func parseCAMT(data []byte) ([]Statement, error) {
 	}
 	switch {
 	case root == "":
-		return nil, &ParseError{Format: FormatCAMT053, Err: fmt.Errorf("%w: no XML element", ErrNoStatement)}
+		return &ParseError{Format: FormatCAMT053, Err: fmt.Errorf("%w: no XML element", ErrNoStatement)}
 	case !sawMessage:
-		return nil, fail(root, fmt.Errorf("%w: no BkToCstmrStmt, BkToCstmrDbtCdtNtfctn or BkToCstmrAcctRpt element", ErrUnknownFormat))
-	case len(out) == 0:
+		return fail(root, fmt.Errorf("%w: no BkToCstmrStmt, BkToCstmrDbtCdtNtfctn or BkToCstmrAcctRpt element", ErrUnknownFormat))
+	case delivered == 0:
 		el := "Document/BkToCstmrStmt/Stmt"
 		if format == FormatCAMT054 {
 			el = "Document/BkToCstmrDbtCdtNtfctn/Ntfctn"
 		}
-		return nil, fail(el, fmt.Errorf("%w: the message has no statement (Stmt/Ntfctn element missing)", ErrNoStatement))
+		return fail(el, fmt.Errorf("%w: the message has no statement (Stmt/Ntfctn element missing)", ErrNoStatement))
 	}
-	return out, nil
+	return nil
 }
 
 func orCAMT(f Format) Format {
@@ -320,7 +349,7 @@ func camtDirection(s, el string, f Format) (Direction, error) {
 	return "", &ParseError{Format: f, Element: el, Err: malformed("CdtDbtInd %q must be CRDT or DBIT", truncateText(s))}
 }
 
-func camtStatement(n *xnode, f Format, el string) (Statement, error) {
+func camtStatement(n *xnode, f Format, el string, isStatement bool, index int, o parseOptions) (Statement, error) {
 	st := Statement{
 		Format:    f,
 		ID:        n.textAt("Id"),
@@ -403,15 +432,70 @@ func camtStatement(n *xnode, f Format, el string) (Statement, error) {
 			st.ClosingBalance = b
 		}
 	}
+	check := balanceCheck{needOpening: isStatement, needClosing: isStatement}
+	camtBalances(&check, st.Balances)
 	for i, e := range n.all("Ntry") {
 		lines, err := camtEntry(e, f, fmt.Sprintf("%s/Ntry[%d]", el, i+1))
 		if err != nil {
 			return st, err
 		}
 		st.Lines = append(st.Lines, lines...)
+		switch strings.ToUpper(firstNonEmpty(e.textAt("Sts", "Cd"), e.textAt("Sts", "Prtry"), e.textAt("Sts"))) {
+		case "", "BOOK":
+			// The entry amount, not the lines: a batch split into lines
+			// sums to it, an unsplit one is one line of that amount.
+			amt, _ := camtAmount(e.child("Amt"), "", f)
+			dir, _ := camtDirection(e.textAt("CdtDbtInd"), "", f)
+			check.move(amt, dir)
+		}
 	}
 	finishStatement(&st)
+	if be := settle(&st, check.check(&st, index), o); be != nil {
+		return st, &ParseError{Format: f, Element: el, Err: be}
+	}
 	return st, nil
+}
+
+// camtBalances picks each currency's opening and closing balance: OPBD (or
+// PRCD) and CLBD; on a page of a paginated statement, which has no OPBD or
+// CLBD, the first and last ITBD.
+func camtBalances(c *balanceCheck, bals []Balance) {
+	for _, typ := range []string{"OPBD", "PRCD"} {
+		for _, b := range bals {
+			if b.Type == typ {
+				c.setOpening(b.Amount)
+			}
+		}
+	}
+	for _, b := range bals {
+		if b.Type == "CLBD" {
+			c.setClosing(b.Amount)
+		}
+	}
+	var first, last = map[o2c.Currency]int{}, map[o2c.Currency]int{}
+	for i, b := range bals {
+		if b.Type != "ITBD" {
+			continue
+		}
+		cur := b.Amount.Currency()
+		if _, ok := first[cur]; !ok {
+			first[cur] = i
+		}
+		last[cur] = i
+	}
+	for cur, i := range first {
+		_, hasOp := c.opening[cur]
+		_, hasCl := c.closing[cur]
+		switch {
+		case !hasOp && !hasCl && last[cur] != i:
+			c.setOpening(bals[i].Amount)
+			c.setClosing(bals[last[cur]].Amount)
+		case !hasOp && hasCl:
+			c.setOpening(bals[i].Amount)
+		case hasOp && !hasCl:
+			c.setClosing(bals[last[cur]].Amount)
+		}
+	}
 }
 
 func firstNonEmpty(ss ...string) string {
@@ -492,7 +576,9 @@ func camtEntry(e *xnode, f Format, el string) ([]Line, error) {
 	if !split {
 		l := base
 		for i, tx := range txs {
-			camtTxInto(&l, tx, i == 0)
+			if err := camtTxInto(&l, tx, i == 0, fmt.Sprintf("%s/NtryDtls/TxDtls[%d]", el, i+1), f); err != nil {
+				return nil, err
+			}
 		}
 		return []Line{l}, nil
 	}
@@ -515,7 +601,9 @@ func camtEntry(e *xnode, f Format, el string) ([]Line, error) {
 				return nil, err
 			}
 		}
-		camtTxInto(&l, tx, true)
+		if err := camtTxInto(&l, tx, true, tel, f); err != nil {
+			return nil, err
+		}
 		out = append(out, l)
 	}
 	return out, nil
@@ -550,8 +638,9 @@ func camtBIC(n *xnode) string {
 }
 
 // camtTxInto fills l from one TxDtls; first says whether this is the first
-// (or only) transaction of the line, whose party and references win.
-func camtTxInto(l *Line, tx *xnode, first bool) {
+// (or only) transaction of the line, whose party and references win. el
+// is the TxDtls element path for errors.
+func camtTxInto(l *Line, tx *xnode, first bool, el string, f Format) error {
 	set := func(dst *string, v string) {
 		if v != "" && (*dst == "" || first) {
 			*dst = v
@@ -585,7 +674,12 @@ func camtTxInto(l *Line, tx *xnode, first bool) {
 		for _, u := range rmt.all("Ustrd") {
 			texts = append(texts, u.text)
 		}
-		for _, s := range rmt.all("Strd") {
+		for si, s := range rmt.all("Strd") {
+			docs, err := camtDocuments(s, fmt.Sprintf("%s/RmtInf/Strd[%d]", el, si+1), f)
+			if err != nil {
+				return err
+			}
+			l.Documents = append(l.Documents, docs...)
 			for _, c := range s.all("CdtrRefInf") {
 				if ref := cleanText(c.textAt("Ref")); ref != "" {
 					l.StructuredRefs = appendUnique(l.StructuredRefs, ref)
@@ -600,6 +694,7 @@ func camtTxInto(l *Line, tx *xnode, first bool) {
 	if info := cleanText(tx.textAt("AddtlTxInf")); info != "" {
 		l.AdditionalInfo = joinText(l.AdditionalInfo, info)
 	}
+	return nil
 }
 
 func (n *xnode) textAtSafe(path ...string) string {

@@ -117,7 +117,7 @@ func TestCAMTSamples(t *testing.T) {
 			require.NoError(t, json.Unmarshal(raw, &root))
 			xmlData, err := os.ReadFile(strings.TrimSuffix(jf, ".json") + ".xml")
 			require.NoError(t, err)
-			sts, err := ParseCAMT(bytes.NewReader(xmlData))
+			sts, err := ParseCAMT(bytes.NewReader(xmlData), AcceptPartial())
 			require.NoError(t, err)
 			wantFormat := FormatCAMT053
 			if strings.HasPrefix(name, "camt054") {
@@ -285,7 +285,7 @@ func TestCAMTDetails(t *testing.T) {
 	read := func(name string) []Statement {
 		data, err := os.ReadFile("testdata/camt/" + name)
 		require.NoError(t, err)
-		sts, err := ParseCAMT(bytes.NewReader(data))
+		sts, err := ParseCAMT(bytes.NewReader(data), AcceptPartial())
 		require.NoError(t, err)
 		return sts
 	}
@@ -339,7 +339,7 @@ func TestCAMTFiveDecimalsKeptExactly(t *testing.T) {
 	doc := `<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.13"><BkToCstmrStmt><Stmt><Id>S1</Id>
 <Ntry><Amt Ccy="EUR">12.34567</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><DtTm>2026-03-01T23:30:00+01:00</DtTm></BookgDt></Ntry>
 </Stmt></BkToCstmrStmt></Document>`
-	sts, err := ParseCAMT(strings.NewReader(doc))
+	sts, err := ParseCAMT(strings.NewReader(doc), AcceptPartial())
 	require.NoError(t, err)
 	l := sts[0].Lines[0]
 	assert.True(t, l.Amount.Amount().Equal(decimal.RequireFromString("12.34567")))

@@ -33,12 +33,21 @@ import (
 // AdditionalInfo as "QUALIFIER value". Short lines (trailing blanks cut by an
 // editor) are padded; a record of another type, an unreadable amount or date,
 // or a 05/04 record outside a statement is a *[ParseError] naming the line.
-func ParseCFONB120(r io.Reader) ([]Statement, error) {
+//
+// Each statement must balance: the old balance plus the movements must
+// equal the new balance, or the file is refused with a *[ParseError]
+// wrapping a *[BalanceError] naming the statement ([AcceptPartial] accepts
+// it and marks it, Statement.Incomplete). A new balance record whose bank
+// code differs from the old balance record's (some banks write the
+// clearing bank's code there) is not refused: it is reported in
+// Statement.Inconsistencies for the caller to accept or not; a different
+// branch or account number is refused.
+func ParseCFONB120(r io.Reader, opts ...ParseOption) ([]Statement, error) {
 	data, err := readAll(r, FormatCFONB120)
 	if err != nil {
 		return nil, err
 	}
-	return parseCFONB120(data)
+	return parseCFONB120(data, collectOptions(opts))
 }
 
 func cfonbRecords(data []byte) []string {
@@ -130,7 +139,7 @@ func cfonbMoney(rec string) (o2c.Money, error) {
 	return o2c.MoneyOf(d, cur)
 }
 
-func parseCFONB120(data []byte) ([]Statement, error) {
+func parseCFONB120(data []byte, o parseOptions) ([]Statement, error) {
 	var (
 		out  []Statement
 		cur  *Statement
@@ -190,7 +199,10 @@ func parseCFONB120(data []byte) ([]Statement, error) {
 			if err != nil {
 				return nil, fail(lineNo, err)
 			}
-			if st.AccountOther != cur.AccountOther {
+			if bank, openBank := st.AccountOther[:5], cur.AccountOther[:5]; bank != openBank && st.AccountOther[5:] == cur.AccountOther[5:] {
+				cur.Inconsistencies = append(cur.Inconsistencies, fmt.Sprintf(
+					"line %d: the new balance record (07) names bank code %s, the old balance record (01) bank code %s; the statement is kept under %s", lineNo, bank, openBank, openBank))
+			} else if st.AccountOther != cur.AccountOther {
 				return nil, fail(lineNo, malformed("new balance (07) for account %s in the statement of account %s", st.AccountOther, cur.AccountOther))
 			}
 			cur.Balances = append(cur.Balances, st.Balances[0])
@@ -199,6 +211,13 @@ func parseCFONB120(data []byte) ([]Statement, error) {
 			cur.To = st.Balances[0].Date
 			cur.From = cur.Balances[0].Date
 			finishStatement(cur)
+			check := balanceCheck{needOpening: true, needClosing: true}
+			check.setOpening(cur.OpeningBalance.Amount)
+			check.setClosing(cur.ClosingBalance.Amount)
+			check.lines(cur.Lines)
+			if be := settle(cur, check.check(cur, len(out)+1), o); be != nil {
+				return nil, fail(lineNo, be)
+			}
 			out = append(out, *cur)
 			cur, last = nil, -1
 		default:

@@ -148,3 +148,49 @@ func TestCFONB120Refused(t *testing.T) {
 	_, err = ParseCFONB120(strings.NewReader(lines[0] + "\n"))
 	assert.ErrorIs(t, err, ErrMalformed, "no new balance")
 }
+
+func TestCFONB120ClosingBankCodeDiffers(t *testing.T) {
+	data, err := os.ReadFile("testdata/cfonb/statement.txt")
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimRight(string(data), "\r\n"), "\r\n")
+	require.Equal(t, "07", lines[10][:2])
+	lines[10] = lines[10][:2] + "30003" + lines[10][7:] // the closing record names another bank
+	sts, err := ParseCFONB120(strings.NewReader(strings.Join(lines, "\n")))
+	require.NoError(t, err, "a differing bank code is reported, not refused")
+	require.Len(t, sts, 2)
+	s := sts[0]
+	assert.Equal(t, "300040082300010234567", s.AccountOther, "kept under the opening record's account")
+	require.Len(t, s.Inconsistencies, 1)
+	assert.Contains(t, s.Inconsistencies[0], "30003")
+	assert.Contains(t, s.Inconsistencies[0], "30004")
+	assert.Contains(t, s.Inconsistencies[0], "line 11")
+	assert.Empty(t, sts[1].Inconsistencies)
+	checkBalanced(t, s)
+}
+
+func TestCFONB120Unbalanced(t *testing.T) {
+	data, err := os.ReadFile("testdata/cfonb/statement.txt")
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimRight(string(data), "\r\n"), "\r\n")
+	// Drop the last movement of the first statement (a 04 without complement).
+	var kept []string
+	dropped := false
+	for i, l := range lines {
+		if !dropped && l[:2] == "04" && i+1 < len(lines) && lines[i+1][:2] == "07" {
+			dropped = true
+			continue
+		}
+		kept = append(kept, l)
+	}
+	require.True(t, dropped)
+	_, err = ParseCFONB120(strings.NewReader(strings.Join(kept, "\n")))
+	assert.ErrorIs(t, err, ErrUnbalanced)
+	var be *BalanceError
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, 1, be.Index)
+	assert.Contains(t, be.Statement, "300040082300010234567")
+	sts, err := ParseCFONB120(strings.NewReader(strings.Join(kept, "\n")), AcceptPartial())
+	require.NoError(t, err)
+	assert.ErrorIs(t, sts[0].Incomplete, ErrUnbalanced)
+	assert.Nil(t, sts[1].Incomplete)
+}

@@ -42,6 +42,17 @@ type Statement struct {
 	ClosingBalance *Balance
 	Balances       []Balance // every balance the file states (incl. opening and closing)
 	Lines          []Line
+
+	// Incomplete is set only on a statement accepted with [AcceptPartial]
+	// whose balances do not prove it complete (no closing balance, or
+	// opening + movements != closing); nil when the statement balances or
+	// states no balance to check (a camt.054 notification, an MT942
+	// without balances, a CSV export without a balance column).
+	Incomplete *BalanceError
+	// Inconsistencies lists what the parser noticed and accepted without
+	// refusing the file, one sentence each (a CFONB closing record whose
+	// bank code differs from the opening record's). Empty for most files.
+	Inconsistencies []string
 }
 
 // Balance is a statement balance.

@@ -1,10 +1,13 @@
 package matching
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cashcycle/sdk/o2c"
 )
@@ -50,63 +53,148 @@ type mtField struct {
 	line  int
 }
 
-// mtFields splits the text into tagged fields; a nil field with tag "-"
-// marks the end of a statement.
-func mtFields(data []byte) []mtField {
-	text := string(toUTF8(data))
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
-	var out []mtField
-	cur := -1
-	for i, ln := range strings.Split(text, "\n") {
-		lineNo := i + 1
-		// SWIFT envelope: drop the {1:..}{2:..}{3:..} blocks and "{4:".
-		if strings.HasPrefix(ln, "{") {
-			if j := strings.Index(ln, "{4:"); j >= 0 {
-				ln = ln[j+3:]
-			} else {
+// mtLineReader reads an MT940 file line by line: CRLF, LF and lone CR end
+// a line; DOS end-of-file bytes (0x1A) are dropped; a line that is not
+// UTF-8 is read as Windows-1252. The line returned is valid until the next
+// call.
+type mtLineReader struct {
+	br     *bufio.Reader
+	lineNo int
+	long   []byte // a line longer than the buffer
+	rest   []byte // what follows a lone CR in the current physical line
+	out    []byte
+	err    error
+}
+
+const mtMaxLine = 1 << 20
+
+func newMTLineReader(r io.Reader) *mtLineReader {
+	return &mtLineReader{br: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// next returns the next line and its 1-based number; ok is false at the
+// end of input (err says why when it is not EOF).
+func (lr *mtLineReader) next() (line []byte, no int, ok bool) {
+	var raw []byte
+	if lr.rest != nil {
+		raw, lr.rest = lr.rest, nil
+	} else {
+		if lr.err != nil {
+			return nil, lr.lineNo, false
+		}
+		lr.long = lr.long[:0]
+		for {
+			chunk, err := lr.br.ReadSlice('\n')
+			if err == bufio.ErrBufferFull {
+				if len(lr.long)+len(chunk) > mtMaxLine {
+					lr.err = malformed("line %d is longer than %d bytes", lr.lineNo+1, mtMaxLine)
+					return nil, lr.lineNo + 1, false
+				}
+				lr.long = append(lr.long, chunk...)
 				continue
 			}
+			if len(lr.long) > 0 {
+				lr.long = append(lr.long, chunk...)
+				chunk = lr.long
+			}
+			if err != nil {
+				lr.err = err
+				if len(chunk) == 0 {
+					return nil, lr.lineNo, false
+				}
+			}
+			raw = chunk
+			break
 		}
-		trimmed := strings.TrimRightFunc(ln, func(r rune) bool { return r <= ' ' || r == 0x7f })
-		if trimmed == "-" || trimmed == "-}" || strings.HasPrefix(trimmed, "-}{5:") || strings.HasPrefix(trimmed, "{5:") {
-			out = append(out, mtField{tag: "-", line: lineNo})
-			cur = -1
-			continue
-		}
-		if tag, rest, ok := mtTag(strings.TrimLeft(ln, "\x00\x01\x02\x03")); ok {
-			out = append(out, mtField{tag: tag, value: rest, line: lineNo})
-			cur = len(out) - 1
-			continue
-		}
-		if cur < 0 || strings.TrimSpace(trimmed) == "" && out[cur].tag != "86" {
-			continue
-		}
-		out[cur].value += "\n" + ln
+		raw = bytes.TrimSuffix(raw, []byte{'\n'})
+		raw = bytes.TrimSuffix(raw, []byte{'\r'})
 	}
-	return out
+	if i := bytes.IndexByte(raw, '\r'); i >= 0 {
+		raw, lr.rest = raw[:i], raw[i+1:]
+	}
+	lr.lineNo++
+	if bytes.IndexByte(raw, 0x1a) >= 0 {
+		lr.out = lr.out[:0]
+		for _, c := range raw {
+			if c != 0x1a {
+				lr.out = append(lr.out, c)
+			}
+		}
+		raw = lr.out
+	}
+	if !utf8.Valid(raw) {
+		raw = toUTF8(raw)
+	}
+	return raw, lr.lineNo, true
+}
+
+// readErr is the reader's error other than EOF.
+func (lr *mtLineReader) readErr() error {
+	if lr.err == io.EOF {
+		return nil
+	}
+	return lr.err
 }
 
 // mtTag recognises ":NN:", ":NNa:" and ":NS:" at the start of a line.
 func mtTag(ln string) (tag, rest string, ok bool) {
-	if len(ln) < 4 || ln[0] != ':' {
+	t, n, ok := mtTagB([]byte(ln))
+	if !ok {
 		return "", "", false
 	}
-	end := strings.IndexByte(ln[1:], ':')
+	return t, ln[n:], true
+}
+
+// mtTagB recognises a tag at the start of ln and returns it and the offset
+// of its value.
+func mtTagB(ln []byte) (tag string, valueAt int, ok bool) {
+	if len(ln) < 4 || ln[0] != ':' {
+		return "", 0, false
+	}
+	end := bytes.IndexByte(ln[1:min(len(ln), 6)], ':')
 	if end < 2 || end > 3 {
-		return "", "", false
+		return "", 0, false
 	}
 	t := ln[1 : 1+end]
-	if t == "NS" {
-		return t, ln[2+end:], true
+	switch {
+	case string(t) == "NS":
+	case t[0] < '0' || t[0] > '9' || t[1] < '0' || t[1] > '9':
+		return "", 0, false
+	case len(t) == 3 && (t[2] < 'A' || t[2] > 'Z'):
+		return "", 0, false
 	}
-	if t[0] < '0' || t[0] > '9' || t[1] < '0' || t[1] > '9' {
-		return "", "", false
+	return internTag(t), 2 + end, true
+}
+
+// internTag returns the tag as a string without allocating for the usual tags.
+func internTag(t []byte) string {
+	switch string(t) {
+	case "20":
+		return "20"
+	case "21":
+		return "21"
+	case "25":
+		return "25"
+	case "28C":
+		return "28C"
+	case "60F":
+		return "60F"
+	case "60M":
+		return "60M"
+	case "61":
+		return "61"
+	case "86":
+		return "86"
+	case "62F":
+		return "62F"
+	case "62M":
+		return "62M"
+	case "64":
+		return "64"
+	case "65":
+		return "65"
 	}
-	if len(t) == 3 && (t[2] < 'A' || t[2] > 'Z') {
-		return "", "", false
-	}
-	return t, ln[2+end:], true
+	return string(t)
 }
 
 type mtBuilder struct {
@@ -120,65 +208,249 @@ type mtBuilder struct {
 	sawAcct bool
 	// defaultCur is used when the file states no currency.
 	defaultCur o2c.Currency
+	startLine  int // line of the statement's first field
+	closeLine  int // line of its closing balance
+	curLine    int
 }
 
-func newMTBuilder(def o2c.Currency) *mtBuilder {
-	return &mtBuilder{st: Statement{Format: FormatMT940}, opening: -1, closing: -1, last: -1, defaultCur: def}
+func (b *mtBuilder) reset(def o2c.Currency) {
+	*b = mtBuilder{st: Statement{Format: FormatMT940}, opening: -1, closing: -1, last: -1, defaultCur: def}
 }
 
 func parseMT940(data []byte, o parseOptions) ([]Statement, error) {
-	fields := mtFields(data)
 	var out []Statement
-	b := newMTBuilder(o.defaultCurrency)
-	sawTag := false
-	flush := func() {
-		if b.used {
-			s := b.st
-			if b.opening >= 0 {
-				s.OpeningBalance = &s.Balances[b.opening]
-			}
-			if b.closing >= 0 {
-				s.ClosingBalance = &s.Balances[b.closing]
-			}
-			if b.mt942 {
-				s.Format = FormatMT942
-			}
-			finishStatement(&s)
-			out = append(out, s)
-		}
-		b = newMTBuilder(o.defaultCurrency)
+	err := streamMT940(bytes.NewReader(data), o, func(s Statement) error {
+		out = append(out, s)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	for _, f := range fields {
-		if f.tag == "-" {
-			flush()
-			continue
+	return out, nil
+}
+
+// mtEndLookahead is how many lines after a lone "-" are read to tell an
+// end of statement from a "-" inside a wrapped :86:.
+const mtEndLookahead = 64
+
+// streamMT940 reads r and calls fn with each statement as soon as it ends,
+// so that memory is bounded by the largest statement, not the file.
+func streamMT940(r io.Reader, o parseOptions, fn func(Statement) error) error {
+	lr := newMTLineReader(r)
+	var (
+		b         mtBuilder
+		index     int  // statements delivered
+		sawTag    bool // a tag was seen in the file
+		field     mtField
+		inField   bool
+		val       []byte
+		pending   []pendingLine // lines read ahead after a lone "-"
+		stmtBytes int
+	)
+	b.reset(o.defaultCurrency)
+	format := func() Format {
+		if b.mt942 {
+			return FormatMT942
 		}
-		sawTag = true
-		if f.tag == "20" && b.used {
-			flush()
+		return FormatMT940
+	}
+	endField := func() error {
+		if !inField {
+			return nil
+		}
+		inField = false
+		field.value = string(val)
+		val = val[:0]
+		if field.tag == "20" && b.used {
+			if err := flushMT(&b, &index, o, fn); err != nil {
+				return err
+			}
+			b.reset(o.defaultCurrency)
+			stmtBytes = 0
+		}
+		if !b.used {
+			b.startLine = field.line
 		}
 		b.used = true
-		if err := b.field(f); err != nil {
-			format := FormatMT940
-			if b.mt942 {
-				format = FormatMT942
+		if err := b.field(field); err != nil {
+			return &ParseError{Format: format(), Line: field.line, Element: ":" + field.tag + ":", Err: err}
+		}
+		return nil
+	}
+	endStatement := func() error {
+		if err := endField(); err != nil {
+			return err
+		}
+		if err := flushMT(&b, &index, o, fn); err != nil {
+			return err
+		}
+		b.reset(o.defaultCurrency)
+		stmtBytes = 0
+		return nil
+	}
+	nextLine := func() ([]byte, int, bool) {
+		if len(pending) > 0 {
+			p := pending[0]
+			pending = pending[1:]
+			return p.text, p.no, true
+		}
+		return lr.next()
+	}
+	for {
+		ln, lineNo, ok := nextLine()
+		if !ok {
+			break
+		}
+		if stmtBytes += len(ln) + 1; stmtBytes > MaxStatementBytes {
+			return &ParseError{Format: format(), Line: lineNo, Err: malformed("statement larger than %d bytes", MaxStatementBytes)}
+		}
+		// SWIFT envelope: drop the {1:..}{2:..}{3:..} blocks and "{4:".
+		if len(ln) > 0 && ln[0] == '{' {
+			if bytes.Contains(ln, []byte("{2:I942")) || bytes.Contains(ln, []byte("{2:O942")) {
+				if err := endStatement(); err != nil {
+					return err
+				}
+				b.mt942 = true
 			}
-			return nil, &ParseError{Format: format, Line: f.line, Element: ":" + f.tag + ":", Err: err}
+			if j := bytes.Index(ln, []byte("{4:")); j >= 0 {
+				ln = ln[j+3:]
+			} else {
+				if bytes.HasPrefix(ln, []byte("{5:")) {
+					if err := endStatement(); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+		}
+		trimmed := bytes.TrimRightFunc(ln, func(r rune) bool { return r <= ' ' || r == 0x7f })
+		switch {
+		case string(trimmed) == "-}" || bytes.HasPrefix(trimmed, []byte("-}{5:")) || bytes.HasPrefix(trimmed, []byte("{5:")):
+			if err := endStatement(); err != nil {
+				return err
+			}
+			continue
+		case string(bytes.TrimLeft(trimmed, " \t")) == "-":
+			// A lone "-" (also " -") ends the statement unless the
+			// statement goes on: read ahead to the next tag.
+			ln = bytes.Clone(ln) // reading ahead reuses the reader's buffer
+			if !inField && !b.used || mtEndsStatement(lr, &pending) {
+				if err := endStatement(); err != nil {
+					return err
+				}
+				continue
+			}
+			// A "-" inside a wrapped field: keep it as text.
+		}
+		if tag, at, ok := mtTagB(bytes.TrimLeft(ln, "\x00\x01\x02\x03")); ok {
+			if err := endField(); err != nil {
+				return err
+			}
+			sawTag = true
+			lead := len(ln) - len(bytes.TrimLeft(ln, "\x00\x01\x02\x03"))
+			field = mtField{tag: tag, line: lineNo}
+			val = append(val[:0], ln[lead+at:]...)
+			inField = true
+			continue
+		}
+		if !inField || len(bytes.TrimSpace(trimmed)) == 0 && field.tag != "86" {
+			continue
+		}
+		val = append(val, '\n')
+		val = append(val, ln...)
+	}
+	if err := lr.readErr(); err != nil {
+		return &ParseError{Format: format(), Line: lr.lineNo, Err: fmt.Errorf("%w: reading input: %w", ErrMalformed, err)}
+	}
+	if err := endStatement(); err != nil {
+		return err
+	}
+	if !sawTag {
+		return &ParseError{Format: FormatMT940, Line: 1, Err: fmt.Errorf("%w: no MT940 field (:20:, :61:, ...)", ErrNoStatement)}
+	}
+	if index == 0 {
+		return &ParseError{Format: FormatMT940, Err: fmt.Errorf("%w: no statement", ErrNoStatement)}
+	}
+	return nil
+}
+
+type pendingLine struct {
+	text []byte
+	no   int
+}
+
+// mtEndsStatement reads ahead after a lone "-" (keeping what it reads in
+// pending) and reports whether the "-" ends the statement: it does when
+// the next tag starts a new statement (:20:), a SWIFT envelope follows, or
+// the input ends; it does not when the statement goes on (:61:, :86:,
+// :62F:, ...), as when a wrapped :86: holds a line "-".
+func mtEndsStatement(lr *mtLineReader, pending *[]pendingLine) bool {
+	for i := 0; ; i++ {
+		var ln []byte
+		var no int
+		var ok bool
+		if i < len(*pending) {
+			ln, no = (*pending)[i].text, (*pending)[i].no
+			ok = true
+		} else {
+			if i >= mtEndLookahead {
+				return true
+			}
+			ln, no, ok = lr.next()
+			if !ok {
+				return true
+			}
+			*pending = append(*pending, pendingLine{text: bytes.Clone(ln), no: no})
+		}
+		ln = bytes.TrimLeft(ln, "\x00\x01\x02\x03")
+		if len(ln) > 0 && ln[0] == '{' {
+			return true
+		}
+		if tag, _, ok := mtTagB(ln); ok {
+			return tag == "20"
 		}
 	}
-	flush()
-	if !sawTag {
-		return nil, &ParseError{Format: FormatMT940, Line: 1, Err: fmt.Errorf("%w: no MT940 field (:20:, :61:, ...)", ErrNoStatement)}
+}
+
+// flushMT finishes the statement in b, checks its balances and hands it to fn.
+func flushMT(b *mtBuilder, index *int, o parseOptions, fn func(Statement) error) error {
+	if !b.used {
+		return nil
 	}
-	if len(out) == 0 {
-		return nil, &ParseError{Format: FormatMT940, Err: fmt.Errorf("%w: no statement", ErrNoStatement)}
+	s := b.st
+	if b.opening >= 0 {
+		s.OpeningBalance = &s.Balances[b.opening]
 	}
-	// An MT942 without a balance takes the format from the whole file.
-	return out, nil
+	if b.closing >= 0 {
+		s.ClosingBalance = &s.Balances[b.closing]
+	}
+	if b.mt942 {
+		s.Format = FormatMT942
+	}
+	finishStatement(&s)
+	*index++
+	c := balanceCheck{needOpening: !b.mt942, needClosing: !b.mt942}
+	if s.OpeningBalance != nil {
+		c.setOpening(s.OpeningBalance.Amount)
+	}
+	if s.ClosingBalance != nil {
+		c.setClosing(s.ClosingBalance.Amount)
+	}
+	c.lines(s.Lines)
+	if be := settle(&s, c.check(&s, *index), o); be != nil {
+		line := b.startLine
+		el := ""
+		if b.closeLine > 0 {
+			line, el = b.closeLine, ":62"+map[bool]string{true: "F", false: "M"}[b.final[1]]+":"
+		}
+		return &ParseError{Format: s.Format, Line: line, Element: el, Err: be}
+	}
+	return fn(s)
 }
 
 func (b *mtBuilder) field(f mtField) error {
 	v := f.value
+	b.curLine = f.line
 	switch f.tag {
 	case "20":
 		b.st.ID = cleanText(v)
@@ -305,6 +577,7 @@ func (b *mtBuilder) balance(tag, v string) error {
 	case "62", "62F", "62M":
 		if b.closing < 0 || final || !b.final[1] {
 			b.closing, b.final[1] = idx, final
+			b.closeLine = b.curLine
 		}
 	}
 	return nil
@@ -342,13 +615,16 @@ func allDigits(s string) bool {
 	return true
 }
 
-// mtAmount reads "1234,56" ("1234," and, leniently, "1234" too).
+// mtAmount reads "1234,56" ("1234," and, leniently, "1234" and the
+// "1234.56" some banks write too). An amount with more than one decimal
+// mark, or with both a comma and a point ("1.234,56"), cannot be read
+// exactly and is refused rather than guessed.
 func mtAmount(s string, cur o2c.Currency) (o2c.Money, error) {
 	if s == "" {
 		return o2c.Money{}, malformed("missing amount")
 	}
-	if strings.Count(s, ",") > 1 {
-		return o2c.Money{}, malformed("amount %q has more than one comma", truncateText(s))
+	if n := strings.Count(s, ",") + strings.Count(s, "."); n > 1 {
+		return o2c.Money{}, malformed("amount %q has more than one decimal mark (',' or '.'): it cannot be read exactly", truncateText(s))
 	}
 	t := strings.TrimSuffix(strings.Replace(s, ",", ".", 1), ".")
 	if strings.HasPrefix(t, ".") {
@@ -418,7 +694,7 @@ func (b *mtBuilder) statementLine(v string) error {
 		s += strings.TrimSpace(next)
 	}
 	j := i
-	for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ',') {
+	for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ',' || s[j] == '.') {
 		j++
 	}
 	if j == i {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/cashcycle/sdk/o2c"
@@ -80,6 +81,7 @@ type ParseOption func(*parseOptions)
 type parseOptions struct {
 	csv             *CSVMapping
 	defaultCurrency o2c.Currency
+	acceptPartial   bool
 }
 
 func collectOptions(opts []ParseOption) parseOptions {
@@ -122,11 +124,11 @@ func Parse(r io.Reader, format Format, opts ...ParseOption) ([]Statement, error)
 	}
 	switch format {
 	case FormatCAMT053, FormatCAMT054:
-		return parseCAMT(data)
+		return parseCAMT(data, o)
 	case FormatMT940, FormatMT942:
 		return parseMT940(data, o)
 	case FormatCFONB120:
-		return parseCFONB120(data)
+		return parseCFONB120(data, o)
 	case FormatCSV:
 		if o.csv == nil {
 			return nil, &ParseError{Format: FormatCSV, Err: fmt.Errorf("%w: CSV needs a column mapping (WithCSVMapping)", ErrUnknownFormat)}
@@ -231,7 +233,9 @@ func toUTF8(b []byte) []byte {
 	return out
 }
 
-// cleanText replaces control characters with spaces, collapses runs of
+// cleanText replaces control characters (C0, DEL and C1 such as U+0085
+// NEL: what unicode.IsControl reports, and what the rest of the SDK refuses
+// in text) with spaces, collapses runs of
 // white space and trims.
 func cleanText(s string) string {
 	if s == "" {
@@ -241,7 +245,7 @@ func cleanText(s string) string {
 	b.Grow(len(s))
 	space := false
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r == ' ' || r == '\u00a0' || r == utf8.RuneError {
+		if unicode.IsControl(r) || r == ' ' || r == '\u00a0' || r == utf8.RuneError {
 			space = true
 			continue
 		}
@@ -355,6 +359,7 @@ func looksLikeBIC(s string) bool {
 // balances or lines when not stated, and the period from the lines when the
 // format does not state one.
 func finishStatement(s *Statement) {
+	sanitizeStatement(s)
 	if s.Currency.IsZero() {
 		switch {
 		case s.OpeningBalance != nil:
@@ -388,6 +393,53 @@ func finishStatement(s *Statement) {
 			if s.From.IsZero() {
 				s.From = s.ClosingBalance.Date
 			}
+		}
+	}
+}
+
+// hasControl reports whether s holds a control character or invalid UTF-8.
+func hasControl(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return true
+		}
+	}
+	return false
+}
+
+// clean cleans *p in place when it holds a control character, so that
+// every text a parser returns is accepted by the services that store it
+// (a C1 control such as U+0085 in a remittance text would otherwise match
+// and then be refused by Apply and Confirm).
+func clean(p *string) {
+	if hasControl(*p) {
+		*p = cleanText(*p)
+	}
+}
+
+// sanitizeStatement cleans every text field of s and its lines.
+func sanitizeStatement(s *Statement) {
+	for _, p := range []*string{&s.ID, &s.Sequence, &s.AccountIBAN, &s.AccountOther, &s.AccountBIC, &s.CreatedAt} {
+		clean(p)
+	}
+	for i := range s.Balances {
+		clean(&s.Balances[i].Type)
+	}
+	for i := range s.Lines {
+		l := &s.Lines[i]
+		for _, p := range []*string{
+			&l.CounterpartyName, &l.CounterpartyIBAN, &l.CounterpartyBIC, &l.CounterpartyAccount, &l.UltimateParty,
+			&l.RemittanceText, &l.EndToEndID, &l.MandateID, &l.BankReference, &l.CustomerReference,
+			&l.TransactionCode, &l.AdditionalInfo,
+		} {
+			clean(p)
+		}
+		for j := range l.StructuredRefs {
+			clean(&l.StructuredRefs[j])
+		}
+		for j := range l.Documents {
+			clean(&l.Documents[j].Number)
+			clean(&l.Documents[j].AdjustmentReason)
 		}
 	}
 }

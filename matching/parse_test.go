@@ -30,7 +30,7 @@ func TestDetectFormat(t *testing.T) {
 		got, err := DetectFormat(data)
 		require.NoError(t, err, path)
 		assert.Equal(t, want, got, path)
-		sts, err := Parse(bytes.NewReader(data), "")
+		sts, err := Parse(bytes.NewReader(data), "", AcceptPartial())
 		require.NoError(t, err, path)
 		assert.NotEmpty(t, sts)
 	}
