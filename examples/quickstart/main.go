@@ -349,6 +349,16 @@ func camt053(id string, booked o2c.Date, entries []camtEntry) string {
    <CreDtTm>%[2]sT18:00:00+00:00</CreDtTm>
    <Acct><Id><IBAN>FR1420041010050500013M02606</IBAN></Id><Ccy>EUR</Ccy></Acct>
 `, id, booked)
+	// Opening balance zero, closing balance the sum of the transfers: the
+	// parser checks that a statement balances.
+	total := o2c.Zero(o2c.EUR)
+	for _, e := range entries {
+		total, _ = total.Add(e.Amount)
+	}
+	for _, bal := range []struct{ typ, amt string }{{"OPBD", o2c.Zero(o2c.EUR).AmountString()}, {"CLBD", total.AmountString()}} {
+		fmt.Fprintf(&b, `   <Bal><Tp><CdOrPrtry><Cd>%s</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>%s</Dt></Dt></Bal>
+`, bal.typ, bal.amt, booked)
+	}
 	for _, e := range entries {
 		fmt.Fprintf(&b, `   <Ntry>
     <Amt Ccy="%[1]s">%[2]s</Amt>
