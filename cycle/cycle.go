@@ -11,6 +11,7 @@ import (
 	"github.com/cashcycle/sdk/credit"
 	"github.com/cashcycle/sdk/customer"
 	"github.com/cashcycle/sdk/dunning"
+	"github.com/cashcycle/sdk/einvoice"
 	"github.com/cashcycle/sdk/invoice"
 	"github.com/cashcycle/sdk/matching"
 	"github.com/cashcycle/sdk/o2c"
@@ -124,6 +125,11 @@ type Config struct {
 	// Matching are the matching options. New sets Clock when nil, and the
 	// engine's tolerance to Invoicing.Tolerance when it has none.
 	Matching matching.ServiceOptions
+	// EInvoicing, when set, emits an EN 16931 e-invoice for every issued
+	// invoice through the outbox ([Cycle.EInvoiceHandler]) and maps the
+	// platform's lifecycle statuses onto disputes and dunning
+	// ([Cycle.Lifecycle]).
+	EInvoicing *EInvoicing
 }
 
 // Cycle is the order-to-cash cycle of one tenant, wired: orders are
@@ -151,6 +157,9 @@ type Cycle struct {
 	checker  *credit.Checker
 	dunning  *dunning.Service
 	matching *matching.Service
+
+	einv      *EInvoicing
+	lifecycle *einvoice.Lifecycle
 }
 
 // New builds the cycle. It validates the configuration and every service's
@@ -254,6 +263,12 @@ func New(cfg Config) (*Cycle, error) {
 	c.matching, err = matching.NewService(cfg.Tx, matching.Stores{Matching: st.Matching(), Invoices: st.Invoices(), Customers: st.Customers()}, c.invoices, mo)
 	if err != nil {
 		return nil, fmt.Errorf("cycle: matching: %w", err)
+	}
+	if cfg.EInvoicing != nil {
+		e := *cfg.EInvoicing
+		if err := c.setupEInvoicing(&e); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }
