@@ -76,7 +76,7 @@ func ExampleTemplates_Render() {
 		Currency: o2c.EUR, Amount: o2c.MustMoney("1200.00", "EUR"), Interest: o2c.MustMoney("13.98", "EUR"),
 		RecoveryFees: o2c.MustMoney("40.00", "EUR"), Total: o2c.MustMoney("1253.98", "EUR"), Fee: o2c.Zero(o2c.EUR),
 		InterestRate: decimal.RequireFromString("12.15"), RecoveryFeePerInvoice: o2c.MustMoney("40.00", "EUR"),
-		LegalReference: "Code de commerce L441-10 II and D441-5", PaymentDeadline: o2c.MustDate(2026, time.March, 18),
+		LegalReference: "Code de commerce L441-10 II and D441-5", Jurisdiction: "FR", PaymentDeadline: o2c.MustDate(2026, time.March, 18),
 		PayURL: "https://pay.example/acme/FA-2026-0042",
 	}
 	r, err := dunning.DefaultTemplates().Render(l)
@@ -109,15 +109,15 @@ func ExampleTemplates_Render() {
 	//
 	// Malgré nos relances, les factures ci-dessous, échues, restent impayées à ce jour :
 	//
-	// - Facture FA-2026-0042 du 4 janvier 2026, échéance le 3 février 2026 : 1 200,00 EUR restant dû (35 jours de retard)
+	// - Facture FA-2026-0042 du 4 janvier 2026, échéance le 3 février 2026 : 1 200,00 € restant dû (35 jours de retard)
 	//
-	// Principal restant dû : 1 200,00 EUR
-	// Pénalités de retard au taux annuel de 12,15 %, calculées jusqu'au 10 mars 2026 : 13,98 EUR
-	// Indemnité forfaitaire pour frais de recouvrement de 40,00 EUR par facture en retard : 40,00 EUR
-	// Total réclamé : 1 253,98 EUR
-	// (Fondement : Code de commerce L441-10 II and D441-5.)
+	// Principal restant dû : 1 200,00 €
+	// Pénalités de retard au taux annuel de 12,15 %, calculées jusqu'au 10 mars 2026 : 13,98 €
+	// Indemnité forfaitaire pour frais de recouvrement de 40,00 € par facture en retard : 40,00 €
+	// Total réclamé : 1 253,98 €
+	// (Fondement : articles L441-10 II et D441-5 du Code de commerce.)
 	//
-	// Par la présente, nous vous mettons en demeure de nous verser la somme de 1 253,98 EUR au plus tard le 18 mars 2026.
+	// Par la présente, nous vous mettons en demeure de nous verser la somme de 1 253,98 € au plus tard le 18 mars 2026.
 	//
 	// Faute de paiement intégral à cette date, nous saisirons la juridiction compétente, notamment par une requête en injonction de payer, sans nouvel avis. Les frais de procédure et les intérêts courus jusqu'au paiement s'ajouteront alors à votre dette.
 	//

@@ -21,6 +21,10 @@ type Party struct {
 	Address []string `json:"address,omitempty"`
 	Email   string   `json:"email,omitempty"`
 	Phone   string   `json:"phone,omitempty"`
+	// Country is the party's ISO 3166 country. The creditor's decides
+	// whether debtors' addresses end with their country's name
+	// (international mail).
+	Country string `json:"country,omitempty"`
 }
 
 // LetterItem is an invoice a letter lists.
@@ -68,7 +72,11 @@ type Letter struct {
 	// plan's policy (its first band), LegalReference the policy's texts.
 	RecoveryFeePerInvoice o2c.Money `json:"recovery_fee_per_invoice,omitzero"`
 	LegalReference        string    `json:"legal_reference,omitempty"`
-	PaymentDeadline       o2c.Date  `json:"payment_deadline,omitzero"`
+	// Jurisdiction is the policy's (invoice.LatePaymentPolicy): templates
+	// cite its legal texts in their own language with the "legal"
+	// function (see [LegalReference]).
+	Jurisdiction    string   `json:"jurisdiction,omitempty"`
+	PaymentDeadline o2c.Date `json:"payment_deadline,omitzero"`
 	// PayURL is the host's "pay now" link for this letter.
 	PayURL string `json:"pay_url,omitempty"`
 }
@@ -82,7 +90,10 @@ type Rendered struct {
 
 // TemplateSource is one letter template in one language: Subject and Text
 // are text/template sources, HTML an html/template source. They see a
-// [Letter] as dot and the functions money, date, percent, and the partials
+// [Letter] as dot and the functions money, date, percent (formatted for the
+// letter's Language, see [FormatMoney] and [FormatDate]), legal (the
+// letter's legal texts in the template's language, see [LegalReference]),
+// and the partials
 // "items", "party" (text) and "items_html", "party_html" (HTML).
 type TemplateSource struct {
 	Language string // "fr", "en", or a full tag ("fr-CA") to refine one
@@ -92,7 +103,10 @@ type TemplateSource struct {
 	HTML     string
 }
 
+// compiled is a parsed template; it is never executed itself: Render
+// executes a clone with functions formatting for the letter's locale.
 type compiled struct {
+	lang          string
 	subject, text *ttemplate.Template
 	html          *htemplate.Template
 }
@@ -134,8 +148,8 @@ func NewTemplates(overrides ...TemplateSource) (*Templates, error) {
 
 func compile(src TemplateSource) (compiled, error) {
 	lang := baseLanguage(src.Language)
-	tf := textFuncs(lang)
-	var c compiled
+	tf := ttemplate.FuncMap(textFuncs(lang, lang))
+	c := compiled{lang: lang}
 	var err error
 	if c.subject, err = ttemplate.New("subject").Funcs(tf).Parse(src.Subject); err != nil {
 		return c, err
@@ -184,75 +198,28 @@ func (t *Templates) Render(l Letter) (Rendered, error) {
 	if !ok {
 		return Rendered{}, &o2c.ValidationError{Field: "template", Rule: "must name a known template", Value: l.Language + "/" + l.Template, Err: ErrUnknownTemplate}
 	}
+	funcs := textFuncs(l.Language, c.lang)
+	subject, err := c.subject.Clone()
+	if err != nil {
+		return Rendered{}, err
+	}
+	text, err := c.text.Clone()
+	if err != nil {
+		return Rendered{}, err
+	}
+	html, err := c.html.Clone()
+	if err != nil {
+		return Rendered{}, err
+	}
 	var sb, tb, hb strings.Builder
-	if err := c.subject.Execute(&sb, l); err != nil {
+	if err := subject.Funcs(funcs).Execute(&sb, l); err != nil {
 		return Rendered{}, err
 	}
-	if err := c.text.Execute(&tb, l); err != nil {
+	if err := text.Funcs(funcs).Execute(&tb, l); err != nil {
 		return Rendered{}, err
 	}
-	if err := c.html.Execute(&hb, l); err != nil {
+	if err := html.Funcs(funcs).Execute(&hb, l); err != nil {
 		return Rendered{}, err
 	}
 	return Rendered{Subject: strings.TrimSpace(sb.String()), Text: tb.String(), HTML: hb.String()}, nil
-}
-
-// textFuncs are the functions templates see, formatting for lang.
-func textFuncs(lang string) ttemplate.FuncMap {
-	return ttemplate.FuncMap{
-		"money":   func(m o2c.Money) string { return FormatMoney(m, lang) },
-		"date":    func(d o2c.Date) string { return FormatDate(d, lang) },
-		"percent": func(p decimal.Decimal) string { return formatNumber(p.StringFixed(2), lang) },
-	}
-}
-
-// FormatMoney formats m for lang: "1 234,56 EUR" in French, "1,234.56
-// EUR" otherwise.
-func FormatMoney(m o2c.Money, lang string) string {
-	if m.Currency().IsZero() {
-		return ""
-	}
-	return formatNumber(m.Round(o2c.RoundHalfEven).AmountString(), baseLanguage(lang)) + " " + m.Currency().Code()
-}
-
-func formatNumber(s, lang string) string {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	group, point := ",", "."
-	if lang == "fr" {
-		group, point = "\u202f", ","
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteString(group)
-		}
-		b.WriteRune(r)
-	}
-	if hasFrac {
-		b.WriteString(point + frac)
-	}
-	return b.String()
-}
-
-var frMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
-// FormatDate formats d for lang: "5 mars 2026" in French, "5 March 2026"
-// otherwise.
-func FormatDate(d o2c.Date, lang string) string {
-	if d.IsZero() {
-		return ""
-	}
-	if baseLanguage(lang) == "fr" {
-		day := d.Time().Format("2")
-		if d.Day() == 1 {
-			day = "1er"
-		}
-		return day + " " + frMonths[d.Month()-1] + " " + d.Time().Format("2006")
-	}
-	return d.Time().Format("2 January 2006")
 }

@@ -37,9 +37,9 @@ func TestFrenchFormalNoticeContent(t *testing.T) {
 	for _, want := range []string{
 		"Créancier", "Acme SAS", "SIREN 732 829 320", "FR44732829320", // creditor
 		"Débiteur", "Dupont & Fils <SARL>", "69002 Lyon", // debtor (text is not escaped)
-		"FA-1", "1\u202f200,00 EUR", "3 février 2026", "FA-2", "300,00 EUR", "5 février 2026", // invoices
-		"12,15 %", "17,48 EUR", // penalties and their rate
-		"40,00 EUR par facture", "80,00 EUR", // the fixed indemnity, per invoice
+		"FA-1", "1\u202f200,00\u00a0€", "3 février 2026", "FA-2", "300,00\u00a0€", "5 février 2026", // invoices
+		"12,15 %", "17,48\u00a0€", // penalties and their rate
+		"40,00\u00a0€ par facture", "80,00\u00a0€", // the fixed indemnity, per invoice
 		"18 mars 2026",                           // the deadline
 		"mise en demeure", "injonction de payer", // the consequences
 		"https://pay.example/x?a=1&b=2", // the pay-now link
@@ -71,7 +71,7 @@ func TestEveryPresetTemplateRendersInBothLanguages(t *testing.T) {
 	}
 	r, err := tpl.Render(sampleLetter("en", dunning.TemplateFinal))
 	require.NoError(t, err)
-	assert.Contains(t, r.Text, "1,200.00 EUR")
+	assert.Contains(t, r.Text, "€1,200.00")
 	assert.Contains(t, r.Text, "18 March 2026")
 	// an unknown language falls back to English
 	r, err = tpl.Render(sampleLetter("de", dunning.TemplateReminder))
@@ -86,8 +86,8 @@ func TestTemplatesOverride(t *testing.T) {
 	r, err := tpl.Render(sampleLetter("fr", dunning.TemplateReminder))
 	require.NoError(t, err)
 	assert.Equal(t, "Rappel Acme SAS", r.Subject)
-	assert.Contains(t, r.Text, "Total 1\u202f597,48 EUR")
-	assert.Equal(t, "<b>1\u202f597,48 EUR</b> Dupont &amp; Fils &lt;SARL&gt;", r.HTML)
+	assert.Contains(t, r.Text, "Total 1\u202f597,48\u00a0€")
+	assert.Equal(t, "<b>1\u202f597,48\u00a0€</b> Dupont &amp; Fils &lt;SARL&gt;", r.HTML)
 	// the other templates stay
 	_, err = tpl.Render(sampleLetter("fr", dunning.TemplateFormalNotice))
 	require.NoError(t, err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -336,7 +337,7 @@ func (s *Service) LetterFor(ctx context.Context, book *PlanBook, date o2c.Date, 
 			return Letter{}, err
 		}
 		if cu != nil {
-			l.Debtor = DebtorOf(cu)
+			l.Debtor = DebtorOf(cu, s.cfg.Creditor.Country)
 			if cu.Language != "" {
 				l.Language = cu.Language
 			}
@@ -358,7 +359,7 @@ func (s *Service) LetterFor(ctx context.Context, book *PlanBook, date o2c.Date, 
 	if plan, ok := book.Plan(pl.Plan); ok && pl.Level < len(plan.Levels) {
 		lvl := plan.Levels[pl.Level]
 		if lvl.ClaimInterest || lvl.ClaimRecoveryFee {
-			l.LegalReference = plan.LatePayment.Reference
+			l.LegalReference, l.Jurisdiction = plan.LatePayment.Reference, plan.LatePayment.Jurisdiction
 			if fees := plan.LatePayment.RecoveryFees; len(fees) > 0 {
 				l.RecoveryFeePerInvoice = fees[0].Fee
 			}
@@ -370,27 +371,52 @@ func (s *Service) LetterFor(ctx context.Context, book *PlanBook, date o2c.Date, 
 	return l, nil
 }
 
-// DebtorOf returns the party a letter addresses for customer c.
-func DebtorOf(c *customer.Customer) Party {
-	p := Party{Name: c.LegalName, VATNumber: c.VATNumber}
+// DebtorOf returns the party a letter addresses for customer c, its
+// billing address formatted for the post of its country (see
+// customer.Address.Format); from is the sender's ISO 3166 country (the
+// creditor's, Party.Country): when it differs, the address ends with the
+// destination country's name.
+func DebtorOf(c *customer.Customer, from string) Party {
+	p := Party{Name: c.LegalName, VATNumber: c.VATNumber, Country: c.BillingAddress.Country}
 	if p.Name == "" {
 		p.Name = c.Number
 	}
 	if c.SIREN != "" {
 		p.LegalID = "SIREN " + c.SIREN
 	}
-	a := c.BillingAddress
-	p.Address = append(p.Address, a.Lines...)
-	if pc := strings.TrimSpace(a.Postcode + " " + a.City); pc != "" {
-		p.Address = append(p.Address, pc)
-	}
-	if a.Country != "" {
-		p.Address = append(p.Address, a.Country)
-	}
+	p.Address = c.BillingAddress.Format(from)
 	if rc := c.ReminderContacts(); len(rc) > 0 {
 		p.Email = rc[0].Email
 	}
 	return p
+}
+
+// PayLink returns a Config.PayURL that links every item of a letter to
+// one payment: base, then the query parameters ref (the letter's key),
+// invoice (once per item, in the letter's order), amount (the letter's
+// total) and currency. A pay page that reads them settles all the items
+// the letter asks for, not just the first.
+func PayLink(base string) func(l Letter) string {
+	return func(l Letter) string {
+		q := url.Values{}
+		q.Set("ref", l.Key)
+		for _, it := range l.Items {
+			ref := it.Number
+			if ref == "" {
+				ref = it.Invoice.String()
+			}
+			q.Add("invoice", ref)
+		}
+		if !l.Total.Currency().IsZero() {
+			q.Set("amount", l.Total.AmountString())
+			q.Set("currency", l.Total.Currency().Code())
+		}
+		sep := "?"
+		if strings.Contains(base, "?") {
+			sep = "&"
+		}
+		return base + sep + q.Encode()
+	}
 }
 
 // Deliver sends pending letters through the notifier, oldest first, until

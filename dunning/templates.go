@@ -63,28 +63,28 @@ const frenchCharges = `Principal restant dû : {{money .Amount}}
 {{end}}{{if .RecoveryFees.IsPositive}}Indemnité forfaitaire pour frais de recouvrement de {{money .RecoveryFeePerInvoice}} par facture en retard : {{money .RecoveryFees}}
 {{end}}{{if .Fee.IsPositive}}Frais de relance : {{money .Fee}}
 {{end}}Total réclamé : {{money .Total}}
-{{if .LegalReference}}(Fondement : {{.LegalReference}}.)
+{{with legal .}}(Fondement : {{.}}.)
 {{end}}`
 
 const frenchChargesHTML = `<p>Principal restant dû : {{money .Amount}}<br>
 {{if .Interest.IsPositive}}Pénalités de retard au taux annuel de {{percent .InterestRate}} %, calculées jusqu'au {{date .Date}} : {{money .Interest}}<br>{{end}}
 {{if .RecoveryFees.IsPositive}}Indemnité forfaitaire pour frais de recouvrement de {{money .RecoveryFeePerInvoice}} par facture en retard : {{money .RecoveryFees}}<br>{{end}}
 {{if .Fee.IsPositive}}Frais de relance : {{money .Fee}}<br>{{end}}
-<strong>Total réclamé : {{money .Total}}</strong></p>{{if .LegalReference}}<p><small>Fondement : {{.LegalReference}}.</small></p>{{end}}`
+<strong>Total réclamé : {{money .Total}}</strong></p>{{with legal .}}<p><small>Fondement : {{.}}.</small></p>{{end}}`
 
 const englishCharges = `Principal outstanding: {{money .Amount}}
 {{if .Interest.IsPositive}}Late-payment interest at {{percent .InterestRate}} % a year, up to {{date .Date}}: {{money .Interest}}
 {{end}}{{if .RecoveryFees.IsPositive}}Fixed sums for the cost of recovery: {{money .RecoveryFees}}
 {{end}}{{if .Fee.IsPositive}}Reminder fee: {{money .Fee}}
 {{end}}Total claimed: {{money .Total}}
-{{if .LegalReference}}(Under {{.LegalReference}}.)
+{{with legal .}}(Under {{.}}.)
 {{end}}`
 
 const englishChargesHTML = `<p>Principal outstanding: {{money .Amount}}<br>
 {{if .Interest.IsPositive}}Late-payment interest at {{percent .InterestRate}} % a year, up to {{date .Date}}: {{money .Interest}}<br>{{end}}
 {{if .RecoveryFees.IsPositive}}Fixed sums for the cost of recovery: {{money .RecoveryFees}}<br>{{end}}
 {{if .Fee.IsPositive}}Reminder fee: {{money .Fee}}<br>{{end}}
-<strong>Total claimed: {{money .Total}}</strong></p>`
+<strong>Total claimed: {{money .Total}}</strong></p>{{with legal .}}<p><small>Under {{.}}.</small></p>{{end}}`
 
 func defaultSources() []TemplateSource {
 	frHead := `{{template "party" .Creditor}}

@@ -120,9 +120,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		Rates:       ecbMainRefinancingRate(),
 		Creditor: dunning.Party{Name: "Cashcycle Demo SAS", LegalID: "SIREN 732 829 320",
 			Address: []string{"12 rue des Lilas", "69003 Lyon"}, Email: "credit@cashcycle.example", Phone: "+33 4 72 00 00 00"},
-		PayURL: func(l dunning.Letter) string {
-			return "https://pay.cashcycle.example/" + l.Items[0].Number
-		},
+		// one link pays every invoice the letter lists
+		PayURL: dunning.PayLink("https://pay.cashcycle.example/pay"),
 	}
 	svc, err := dunning.NewService(cfg)
 	if err != nil {
