@@ -101,6 +101,9 @@ type Service struct {
 	tenant   o2c.TenantID
 	opts     ServiceOptions
 	clock    o2c.Clock
+	// customRef: opts.Reference was given (references need the invoice).
+	customRef bool
+	index     serviceIndex
 }
 
 // NewService returns a service. Every store must be set and bound to the
@@ -123,13 +126,15 @@ func NewService(tx o2c.Transactor, stores Stores, invoices *invoice.Service, opt
 	if opts.DeductionReason == nil {
 		opts.DeductionReason = DeductionReasonX12
 	}
+	customRef := opts.Reference != nil
 	if opts.Reference == nil {
 		opts.Reference = func(inv *invoice.Invoice) string {
 			r, _ := RFReferenceForNumber(inv.Number())
 			return r
 		}
 	}
-	return &Service{tx: tx, stores: stores, invoices: invoices, tenant: stores.Matching.TenantID(), opts: opts, clock: o2c.ClockOrSystem(opts.Clock)}, nil
+	return &Service{tx: tx, stores: stores, invoices: invoices, tenant: stores.Matching.TenantID(), opts: opts, clock: o2c.ClockOrSystem(opts.Clock),
+		customRef: customRef}, nil
 }
 
 // LineKey returns the key that identifies a movement across imports: the
@@ -244,25 +249,15 @@ func (s *Service) Import(ctx context.Context, st Statement) (*ImportResult, erro
 	return out, nil
 }
 
-var openStates = []invoice.State{invoice.StateIssued, invoice.StatePartiallyPaid}
-
 // input loads what the engine matches against: open invoices (with their
 // references and discounts), customers, learned mappings.
 func (s *Service) input(ctx context.Context, lines []*LineRecord) (Input, error) {
 	var in Input
-	for off := 0; ; off += invoice.MaxPageSize {
-		invs, err := s.stores.Invoices.List(ctx, invoice.Filter{Kinds: []invoice.Kind{invoice.KindInvoice, invoice.KindDeposit},
-			Statuses: openStates, Limit: invoice.MaxPageSize, Offset: off})
-		if err != nil {
-			return Input{}, err
-		}
-		for _, inv := range invs {
-			in.Items = append(in.Items, Item{OpenItem: invoice.OpenItemOf(inv), Reference: s.opts.Reference(inv), Discount: inv.Draft().Terms.Discount})
-		}
-		if len(invs) < invoice.MaxPageSize {
-			break
-		}
+	items, err := s.items(ctx)
+	if err != nil {
+		return Input{}, err
 	}
+	in.Items = items
 	for off := 0; ; off += 1000 {
 		cs, err := s.stores.Customers.List(ctx, customer.ListOptions{Limit: 1000, Offset: off})
 		if err != nil {
@@ -320,7 +315,7 @@ func (s *Service) Propose(ctx context.Context, statement StatementID) ([]Result,
 		if err != nil {
 			return err
 		}
-		ix, err := NewIndex(in, s.opts.Engine)
+		ix, err := s.engineIndex(in)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/cashcycle/sdk/invoice"
@@ -206,30 +207,89 @@ func (s *Invoices) all(ctx context.Context, keep func(*invoice.Invoice) bool) ([
 	return out, decodeErr
 }
 
-// List implements invoice.Store.
+// invCols are an invoice's query columns, derived once per stored
+// version (the memory counterpart of the SQL adapter's columns): the open
+// item, the due lines, and the order reference the list filter reads.
+type invCols struct {
+	item  invoice.OpenItem
+	lines []invoice.DueLine
+}
+
+func deriveInvCols(snap *invoice.Snapshot) (invCols, error) {
+	inv, err := invoice.FromSnapshot(*snap)
+	if err != nil {
+		return invCols{}, err
+	}
+	return invCols{item: invoice.OpenItemOf(inv), lines: invoice.DueLinesOf(inv)}, nil
+}
+
+// matchCols is invoice.Filter.Match on the query columns.
+func matchCols(f invoice.Filter, o invoice.OpenItem) bool {
+	if !f.Customer.IsZero() && o.Customer != f.Customer {
+		return false
+	}
+	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, o.Kind) {
+		return false
+	}
+	if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, o.Status) {
+		return false
+	}
+	if f.OrderRef != "" && o.OrderRef != f.OrderRef {
+		return false
+	}
+	if !f.DueFrom.IsZero() && (o.DueDate.IsZero() || o.DueDate.Before(f.DueFrom)) {
+		return false
+	}
+	if !f.DueTo.IsZero() && (o.DueDate.IsZero() || o.DueDate.After(f.DueTo)) {
+		return false
+	}
+	return true
+}
+
+// lessCols is invoice.Filter.Less on the query columns.
+func lessCols(f invoice.Filter, a, b invoice.OpenItem) bool {
+	if f.OrderBy == invoice.OrderByDueDate {
+		switch {
+		case a.DueDate.IsZero() != b.DueDate.IsZero():
+			return !a.DueDate.IsZero()
+		case a.DueDate != b.DueDate:
+			return a.DueDate.Before(b.DueDate)
+		}
+	}
+	return a.Invoice.String() < b.Invoice.String()
+}
+
+// List implements invoice.Store: filtered and sorted on the query
+// columns, only the page returned is decoded.
 func (s *Invoices) List(ctx context.Context, f invoice.Filter) ([]*invoice.Invoice, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	out, err := s.all(ctx, f.Match)
+	snaps, err := listMemo(ctx, s.db, invoiceTable(s.db), s.tenant, deriveInvCols,
+		func(c invCols) bool { return matchCols(f, c.item) },
+		func(a, b invCols) bool { return lessCols(f, a.item, b.item) }, f.Limit, f.Offset)
 	if err != nil {
 		return nil, err
 	}
-	invSortStable(out, f.Less)
-	return invPage(out, f.Limit, f.Offset), nil
+	out := make([]*invoice.Invoice, len(snaps))
+	for i, snap := range snaps {
+		if out[i], err = invoice.FromSnapshot(*snap); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
-// OpenItems implements invoice.Store.
+// OpenItems implements invoice.Store from the query columns.
 func (s *Invoices) OpenItems(ctx context.Context, f invoice.OpenItemFilter) ([]invoice.OpenItem, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	var items []invoice.OpenItem
-	if _, err := s.all(ctx, func(inv *invoice.Invoice) bool {
-		if o := invoice.OpenItemOf(inv); f.Match(o) {
-			items = append(items, o)
+	if err := scanMemo(ctx, s.db, invoiceTable(s.db), s.tenant, deriveInvCols, func(c invCols) {
+		if f.Match(c.item) {
+			items = append(items, c.item)
 		}
-		return false
 	}); err != nil {
 		return nil, err
 	}
@@ -237,22 +297,21 @@ func (s *Invoices) OpenItems(ctx context.Context, f invoice.OpenItemFilter) ([]i
 	return invPage(items, f.Limit, f.Offset), nil
 }
 
-// DueLines implements invoice.Store.
+// DueLines implements invoice.Store from the query columns.
 func (s *Invoices) DueLines(ctx context.Context, f invoice.OpenItemFilter) ([]invoice.DueLine, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	var lines []invoice.DueLine
-	if _, err := s.all(ctx, func(inv *invoice.Invoice) bool {
-		if !inv.Status().IsOpen() {
-			return false
+	if err := scanMemo(ctx, s.db, invoiceTable(s.db), s.tenant, deriveInvCols, func(c invCols) {
+		if !c.item.Status.IsOpen() {
+			return
 		}
-		for _, l := range invoice.DueLinesOf(inv) {
+		for _, l := range c.lines {
 			if f.MatchLine(l) {
 				lines = append(lines, l)
 			}
 		}
-		return false
 	}); err != nil {
 		return nil, err
 	}

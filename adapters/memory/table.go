@@ -29,6 +29,10 @@ type row struct {
 	version   int64
 	seq       int64 // insertion order, the default list order
 	createdAt time.Time
+	// memo caches what a store derived from body (query columns), valid
+	// while body is unchanged: a write clears it, a rollback restores the
+	// row with the memo of the body it restores.
+	memo any
 }
 
 func (tb *table[T]) decode(r *row) (*T, error) {
@@ -105,7 +109,7 @@ func (tb *table[T]) saveIn(t *tx, tenant o2c.TenantID, v *T, events []o2c.Event)
 		return fmt.Errorf("memory: encode %s: %w", tb.kind, err)
 	}
 	prev := *r
-	r.body, r.version = body, cur+1
+	r.body, r.version, r.memo = body, cur+1, nil
 	t.onRollback(func() { *r = prev })
 	if err := t.db.outbox.append(t, tenant, events); err != nil {
 		return err
@@ -179,4 +183,100 @@ func (tb *table[T]) list(ctx context.Context, db *DB, tenant o2c.TenantID, keep 
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// listMemo is list for stores that filter and sort on columns derived
+// from the aggregate (as the SQL stores filter on query columns): derive
+// runs once per stored version of a row and its result is kept with the
+// row, keep and less work on it, and only the rows of the page asked for
+// are decoded. A listing is then linear in the rows without decoding
+// them, and paging through a tenant is no longer quadratic. derive's
+// result is shared between calls: keep, less and the caller must not
+// change it.
+func listMemo[T, M any](ctx context.Context, db *DB, tb *table[T], tenant o2c.TenantID, derive func(*T) (M, error),
+	keep func(M) bool, less func(a, b M) bool, limit, offset int) ([]*T, error) {
+	if offset > 0 && limit <= 0 {
+		return nil, o2c.NewValidationError("offset", "needs a limit")
+	}
+	var out []*T
+	err := db.read(ctx, func() error {
+		type cand struct {
+			r *row
+			m M
+		}
+		rows := make([]*row, 0, len(tb.rows[tenant]))
+		for _, r := range tb.rows[tenant] {
+			rows = append(rows, r)
+		}
+		sort.Slice(rows, func(i, j int) bool { return rows[i].seq < rows[j].seq })
+		var cands []cand
+		for _, r := range rows {
+			m, err := memoOf(tb, r, derive)
+			if err != nil {
+				return err
+			}
+			if keep == nil || keep(m) {
+				cands = append(cands, cand{r, m})
+			}
+		}
+		if less != nil {
+			sort.SliceStable(cands, func(i, j int) bool { return less(cands[i].m, cands[j].m) })
+		}
+		if offset >= len(cands) {
+			return nil
+		}
+		cands = cands[offset:]
+		if limit > 0 && len(cands) > limit {
+			cands = cands[:limit]
+		}
+		out = make([]*T, len(cands))
+		for i, c := range cands {
+			v, err := tb.decode(c.r)
+			if err != nil {
+				return err
+			}
+			out[i] = v
+		}
+		return nil
+	})
+	return out, err
+}
+
+// scanMemo calls fn with the derived columns of every row of the tenant,
+// in insertion order, decoding only rows whose memo is missing.
+func scanMemo[T, M any](ctx context.Context, db *DB, tb *table[T], tenant o2c.TenantID, derive func(*T) (M, error), fn func(M)) error {
+	return db.read(ctx, func() error {
+		rows := make([]*row, 0, len(tb.rows[tenant]))
+		for _, r := range tb.rows[tenant] {
+			rows = append(rows, r)
+		}
+		sort.Slice(rows, func(i, j int) bool { return rows[i].seq < rows[j].seq })
+		for _, r := range rows {
+			m, err := memoOf(tb, r, derive)
+			if err != nil {
+				return err
+			}
+			fn(m)
+		}
+		return nil
+	})
+}
+
+// memoOf returns r's memo, deriving it when missing (the caller holds the
+// database lock, so setting it is safe).
+func memoOf[T, M any](tb *table[T], r *row, derive func(*T) (M, error)) (M, error) {
+	if m, ok := r.memo.(M); ok {
+		return m, nil
+	}
+	var zero M
+	v, err := tb.decode(r)
+	if err != nil {
+		return zero, err
+	}
+	m, err := derive(v)
+	if err != nil {
+		return zero, err
+	}
+	r.memo = m
+	return m, nil
 }
