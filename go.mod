@@ -3,6 +3,7 @@ module github.com/cashcycle/sdk
 go 1.26.0
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/bojanz/currency v1.4.2
 	github.com/emersion/go-smtp v0.25.1
 	github.com/google/uuid v1.6.0
