@@ -1,10 +1,12 @@
 package matching
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -136,6 +138,84 @@ func Parse(r io.Reader, format Format, opts ...ParseOption) ([]Statement, error)
 		return parseCSV(data, *o.csv)
 	default:
 		return nil, &ParseError{Format: format, Err: fmt.Errorf("%w: %q", ErrUnknownFormat, string(format))}
+	}
+}
+
+// ParseEach reads the statements in r one at a time and calls fn with each
+// as soon as it is read, for files too large to hold whole: MT940/MT942
+// and camt are read as a stream, so memory is bounded by the largest
+// statement rather than the file (a statement larger than
+// [MaxStatementBytes] is refused); CFONB 120 and CSV, which banks deliver
+// small, are read whole (up to MaxStatementBytes) and then handed over one
+// statement at a time. format and opts are as for [Parse] (the empty
+// Format detects it from the first 4 KiB).
+//
+// Each statement is checked (balances included) before fn sees it. When a
+// later statement is refused, the earlier ones have already been handed to
+// fn and ParseEach returns the *[ParseError]: a caller that must import a
+// file all or nothing collects the statements and imports them after
+// ParseEach returned nil (which is what [Parse] does). An error returned by
+// fn stops the parse and is returned as is.
+func ParseEach(r io.Reader, format Format, fn func(Statement) error, opts ...ParseOption) error {
+	o := collectOptions(opts)
+	if r == nil {
+		return &ParseError{Format: format, Err: fmt.Errorf("%w: nil reader", ErrNoStatement)}
+	}
+	if fn == nil {
+		return &ParseError{Format: format, Err: fmt.Errorf("%w: nil callback", ErrNoStatement)}
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if format == "" {
+		head, err := br.Peek(4096)
+		if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+			return &ParseError{Err: fmt.Errorf("%w: reading input: %w", ErrMalformed, err)}
+		}
+		if format, err = DetectFormat(head); err != nil {
+			return err
+		}
+	}
+	switch format {
+	case FormatCAMT053, FormatCAMT054:
+		return streamCAMT(br, o, fn)
+	case FormatMT940, FormatMT942:
+		return streamMT940(br, o, fn)
+	}
+	sts, err := Parse(br, format, opts...)
+	if err != nil {
+		return err
+	}
+	for _, s := range sts {
+		if err := fn(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Statements returns the statements in r as an iterator, read as
+// [ParseEach] reads them: a statement is yielded as soon as it is read and
+// checked; a refused input ends the iteration with the zero Statement and
+// the *[ParseError]. Breaking out of the loop stops
+// reading.
+//
+//	for st, err := range matching.Statements(f, matching.FormatMT940) {
+//		if err != nil {
+//			return err
+//		}
+//		import(st)
+//	}
+func Statements(r io.Reader, format Format, opts ...ParseOption) iter.Seq2[Statement, error] {
+	return func(yield func(Statement, error) bool) {
+		stop := errors.New("stop")
+		err := ParseEach(r, format, func(s Statement) error {
+			if !yield(s, nil) {
+				return stop
+			}
+			return nil
+		}, opts...)
+		if err != nil && err != stop {
+			yield(Statement{}, err)
+		}
 	}
 }
 

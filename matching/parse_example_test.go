@@ -113,3 +113,32 @@ func ExampleParseCSV() {
 	// 2026-03-02 credit 1234.56 EUR ACME SARL | Facture FA-2026-0042
 	// 2026-03-03 debit 12.00 EUR Banque | Frais
 }
+
+// Statements reads a file statement by statement (memory bounded by the
+// largest statement, not the file); each statement is checked: opening
+// balance + movements = closing balance.
+func ExampleStatements() {
+	mt := `:20:S1
+:25:DE44500105175407324931
+:60F:C260301EUR100,00
+:61:2603020302CR20,00NTRFNONREF
+:86:166?20SVWZ+RE-2026-0042
+:62F:C260302EUR120,00
+-
+:20:S2
+:25:DE44500105175407324931
+:60F:C260302EUR120,00
+:61:2603030303DR5,00NMSCNONREF
+:62F:C260303EUR115,01
+-`
+	for st, err := range matching.Statements(strings.NewReader(mt), matching.FormatMT940) {
+		if err != nil {
+			fmt.Println(err)
+			break
+		}
+		fmt.Println(st.ID, len(st.Lines), st.ClosingBalance.Amount)
+	}
+	// Output:
+	// S1 1 120.00 EUR
+	// matching: mt940: line 12: element :62F:: statement 2 (S2): opening 120.00 EUR + movements -5.00 EUR = 115.00 EUR, but the closing balance is 115.01 EUR
+}
