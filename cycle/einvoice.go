@@ -9,6 +9,7 @@ import (
 
 	"github.com/cashcycle/sdk/dunning"
 	"github.com/cashcycle/sdk/einvoice"
+	"github.com/cashcycle/sdk/einvoice/facturx"
 	"github.com/cashcycle/sdk/invoice"
 	"github.com/cashcycle/sdk/o2c"
 	"github.com/cashcycle/sdk/outbox"
@@ -23,8 +24,11 @@ type EInvoicing struct {
 	// Options complete the documents: the seller (required), payment
 	// means, mentions. The buyer comes from the customer record.
 	Options einvoice.Options
-	// Syntax is SyntaxCII (the default) or SyntaxUBL.
+	// Syntax is SyntaxCII (the default), SyntaxUBL, or SyntaxFacturX (a
+	// PDF/A-3 with the CII embedded, see package einvoice/facturx).
 	Syntax einvoice.Syntax
+	// Language of the Factur-X page ("fr" by default, or "en").
+	Language string
 	// Timelines keep the lifecycle (nil: in memory).
 	Timelines einvoice.TimelineStore
 }
@@ -47,9 +51,9 @@ func (c *Cycle) setupEInvoicing(e *EInvoicing) error {
 	switch e.Syntax {
 	case "":
 		e.Syntax = einvoice.SyntaxCII
-	case einvoice.SyntaxCII, einvoice.SyntaxUBL:
+	case einvoice.SyntaxCII, einvoice.SyntaxUBL, einvoice.SyntaxFacturX:
 	default:
-		return &o2c.ValidationError{Field: "einvoicing.syntax", Rule: "must be CII or UBL", Value: string(e.Syntax)}
+		return &o2c.ValidationError{Field: "einvoicing.syntax", Rule: "must be CII, UBL or Factur-X", Value: string(e.Syntax)}
 	}
 	c.einv = e
 	c.lifecycle = einvoice.NewLifecycle(einvoice.LifecycleOptions{Store: e.Timelines, Effects: lifecycleEffects{c}, Platform: e.Platform, Tx: c.tx})
@@ -126,10 +130,14 @@ func (c *Cycle) emitEInvoice(ctx context.Context, ev o2c.Event) error {
 	}
 	var data []byte
 	ext := ".cii.xml"
-	if c.einv.Syntax == einvoice.SyntaxUBL {
+	switch c.einv.Syntax {
+	case einvoice.SyntaxUBL:
 		ext = ".ubl.xml"
 		data, err = einvoice.WriteUBL(doc)
-	} else {
+	case einvoice.SyntaxFacturX:
+		ext = ".pdf"
+		data, _, err = facturx.Write(doc, facturx.Options{Language: c.einv.Language})
+	default:
 		data, err = einvoice.WriteCII(doc)
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -160,6 +161,34 @@ func TestEInvoiceEmittedOnceThroughTheOutbox(t *testing.T) {
 	}
 	h.dispatch(false)
 	assert.Len(t, h.platform.Submissions(), 2)
+}
+
+func TestEInvoiceAsFacturX(t *testing.T) {
+	clock := o2c.NewManualClock(march2)
+	st := memory.New(memory.WithClock(clock)).MustTenant("acme")
+	platform := &einvoice.MemoryPlatform{}
+	cfg := cycleConfig(st, clock, cycle.BillPerDelivery, dunning.NewMemoryNotifier())
+	cfg.EInvoicing = &cycle.EInvoicing{Platform: platform, Syntax: einvoice.SyntaxFacturX, Options: einvoice.Options{
+		Seller: einvoice.Party{Name: "Acme SAS", VATNumber: "FR44732829320", Address: einvoice.Address{City: "Paris", Postcode: "75002", Country: "FR"}},
+	}}
+	c, err := cycle.New(cfg)
+	require.NoError(t, err)
+	h := &einvHarness{t: t, c: c, st: st, clock: clock, platform: platform, handler: c.EInvoiceHandler(nil)}
+	cu, err := customer.New("acme", customer.Details{Number: "C-1", LegalName: "Martin SARL", Country: "FR", VATNumber: "FR83404833048"}, march2)
+	require.NoError(t, err)
+	require.NoError(t, c.Customers().Create(context.Background(), cu))
+	h.cust = cu
+	inv := h.issue("100.00")
+	h.dispatch(false)
+	subs := platform.Submissions()
+	require.Len(t, subs, 1)
+	assert.Equal(t, einvoice.SyntaxFacturX, subs[0].Syntax)
+	assert.Equal(t, inv.Number()+".pdf", subs[0].Filename)
+	assert.True(t, strings.HasPrefix(string(subs[0].Data), "%PDF-"))
+
+	cfg.EInvoicing.Syntax = "PDF"
+	_, err = cycle.New(cfg)
+	assert.ErrorIs(t, err, o2c.ErrValidation)
 }
 
 // TestLifecycleStatusesThroughThePlatform drives every XP Z12-012 status

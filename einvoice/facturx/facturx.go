@@ -75,6 +75,7 @@ func Write(doc *einvoice.Document, opt Options) (pdf, cii []byte, err error) {
 	title := l.title(doc.Type) + " " + doc.Number
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetCompression(true)
+	f.SetCatalogSort(true) // fonts in a stable order: the same invoice gives the same bytes
 	f.AddUTF8FontFromBytes("dv", "", fontRegular)
 	f.AddUTF8FontFromBytes("dv", "B", fontBold)
 	f.SetTitle(title, true)

@@ -105,9 +105,11 @@ func TestFacturXPDF(t *testing.T) {
 	}
 	assert.NotContains(t, string(norm), "/Helvetica", "only embedded fonts")
 
-	again, _, err := facturx.Write(doc, facturx.Options{})
-	require.NoError(t, err)
-	assert.True(t, bytes.Equal(pdf, again), "the same invoice gives the same bytes")
+	for range 10 { // map order in the PDF library would show here
+		again, _, err := facturx.Write(doc, facturx.Options{})
+		require.NoError(t, err)
+		require.True(t, bytes.Equal(pdf, again), "the same invoice gives the same bytes")
+	}
 
 	_, _, err = facturx.Write(doc, facturx.Options{Language: "de"})
 	assert.ErrorIs(t, err, o2c.ErrValidation)
