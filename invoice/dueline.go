@@ -130,9 +130,24 @@ func writeOffParts(inv *Invoice) []InstalmentPart {
 }
 
 // closedOn returns the first day from which the line stays settled under
-// facts (zero when it is open now): the day of the last change after
-// which its open amount is zero.
+// facts (zero when it is open now).
 func closedOn(amount o2c.Money, seq int, facts []SettlementFact) o2c.Date {
+	ps := settledPeriods(amount, seq, facts)
+	if n := len(ps); n > 0 && ps[n-1].To.IsZero() {
+		return ps[n-1].From
+	}
+	return o2c.Date{}
+}
+
+// SettledPeriod is a run of days [From, To) on which nothing was open on a
+// due line; To is zero for a line that stays settled from From on.
+type SettledPeriod struct {
+	From, To o2c.Date
+}
+
+// settledPeriods returns the runs of days on which the line's open
+// amount was zero under facts, in order.
+func settledPeriods(amount o2c.Money, seq int, facts []SettlementFact) []SettledPeriod {
 	var days []o2c.Date
 	for _, f := range facts {
 		if f.Seq != seq {
@@ -145,7 +160,7 @@ func closedOn(amount o2c.Money, seq int, facts []SettlementFact) o2c.Date {
 	}
 	slices.SortFunc(days, func(a, b o2c.Date) int { return a.Compare(b) })
 	days = slices.Compact(days)
-	var closed o2c.Date
+	var out []SettledPeriod
 	for _, d := range days {
 		open := amount.Amount()
 		for _, f := range facts {
@@ -153,14 +168,30 @@ func closedOn(amount o2c.Money, seq int, facts []SettlementFact) o2c.Date {
 				open = open.Sub(f.Amount.Amount())
 			}
 		}
+		n := len(out)
+		closed := n > 0 && out[n-1].To.IsZero()
 		switch {
-		case open.Sign() <= 0 && closed.IsZero():
-			closed = d
-		case open.Sign() > 0:
-			closed = o2c.Date{}
+		case open.Sign() <= 0 && !closed:
+			out = append(out, SettledPeriod{From: d})
+		case open.Sign() > 0 && closed:
+			out[n-1].To = d
 		}
 	}
-	return closed
+	return out
+}
+
+// SettledPeriods returns the runs of days on which nothing was open on
+// the line, under facts (the document's [SettlementFacts]); the last one
+// is open-ended (To zero) when the line is settled now, and starts on
+// ClosedOn.
+func (l DueLine) SettledPeriods(facts []SettlementFact) []SettledPeriod {
+	var own []SettlementFact
+	for _, f := range facts {
+		if f.Invoice == l.Invoice && f.Seq == l.Seq {
+			own = append(own, f)
+		}
+	}
+	return settledPeriods(l.Amount, l.Seq, own)
 }
 
 // DueLinesOf returns every due line of an issued document, settled ones

@@ -32,9 +32,11 @@ type ForecastOptions struct {
 	DefaultDaysLate int
 }
 
-// ForecastItem is one open item and when its cash is expected.
+// ForecastItem is one open due line and when its cash is expected.
 type ForecastItem struct {
-	Invoice  invoice.ID
+	Invoice invoice.ID
+	// Seq is the due line (instalment) of the invoice.
+	Seq      int
 	Number   string
 	Customer o2c.CustomerID
 	DueDate  o2c.Date
@@ -137,7 +139,7 @@ func CashForecast(items []Item, asOf o2c.Date, opts ForecastOptions) (Forecast, 
 			exp = earliest
 		}
 		amt := money(open, it.Currency)
-		f.Items = append(f.Items, ForecastItem{Invoice: it.Invoice, Number: it.Number, Customer: it.Customer, DueDate: it.DueDate, Expected: exp, Amount: amt})
+		f.Items = append(f.Items, ForecastItem{Invoice: it.Invoice, Seq: it.Seq, Number: it.Number, Customer: it.Customer, DueDate: it.DueDate, Expected: exp, Amount: amt})
 		k := dk{exp, it.Currency}
 		c := sums[k]
 		if c == nil {
@@ -152,7 +154,10 @@ func CashForecast(items []Item, asOf o2c.Date, opts ForecastOptions) (Forecast, 
 		if a.Expected != b.Expected {
 			return a.Expected.Before(b.Expected)
 		}
-		return a.Number < b.Number
+		if a.Number != b.Number {
+			return a.Number < b.Number
+		}
+		return a.Seq < b.Seq
 	})
 	for _, c := range sums {
 		f.ByDate = append(f.ByDate, *c)

@@ -63,10 +63,14 @@ type DisputeRecord struct {
 	Credited o2c.Money
 }
 
-// Item is an invoice or deposit invoice with its history: what reports
-// are computed from.
+// Item is one due line of an invoice or deposit invoice (an instalment,
+// or the whole invoice when it has a single due date) with its history:
+// what reports are computed from. Gross is the line's amount.
 type Item struct {
-	Invoice   invoice.ID
+	Invoice invoice.ID
+	// Seq is the due line's number on the invoice (0 when the item stands
+	// for a whole invoice).
+	Seq       int
 	Number    string
 	Customer  o2c.CustomerID
 	Currency  o2c.Currency
@@ -176,48 +180,54 @@ func validateItems(items []Item) error {
 	return nil
 }
 
-// ItemsFromInvoices builds report items from documents: invoices and
-// deposit invoices that were issued (drafts and credit notes are left
-// out). Movement dates are the UTC calendar dates of the settlements'
-// instants (the day the allocation was booked, which is when the open
-// amount changed); a written-off invoice gets a write-off movement for
-// the amount written off on the day it was.
+// ItemsFromInvoices builds report items from documents: one item per due
+// line (instalment) of the invoices and deposit invoices that were issued
+// (drafts and credit notes are left out), so that an invoice paid in
+// instalments ages, is forecast and counts as late line by line. Each
+// item's movements are the line's dated settlement facts
+// ([invoice.SettlementFacts]): payments dated by their value date (the
+// day the money arrived, whenever the allocation was booked), credit
+// notes and residual write-offs by the day they were applied, a write-off
+// by its day, reversals from the day they were reversed. The invoice's
+// disputes go with its first line.
 func ItemsFromInvoices(invs []*invoice.Invoice) []Item {
 	out := make([]Item, 0, len(invs))
 	for _, inv := range invs {
 		if inv == nil || inv.Kind() == invoice.KindCreditNote || inv.Status() == invoice.StateDraft {
 			continue
 		}
-		it := Item{
-			Invoice: inv.ID(), Number: inv.Number(), Customer: inv.Customer(), Currency: inv.Currency(),
-			IssueDate: inv.IssueDate(), DueDate: inv.DueDate(), Gross: inv.Gross(),
-		}
-		for _, s := range inv.Settlements() {
-			m := Movement{Date: o2c.DateOf(s.At), Amount: s.Amount}
-			switch s.Kind {
-			case invoice.SettledByPayment:
-				m.Kind = MovementPayment
-			case invoice.SettledByCreditNote:
-				m.Kind = MovementCredit
-			default:
-				m.Kind = MovementWriteOff
+		facts := invoice.SettlementFacts(inv)
+		for _, l := range invoice.DueLinesOf(inv) {
+			it := Item{
+				Invoice: inv.ID(), Number: inv.Number(), Customer: inv.Customer(), Currency: inv.Currency(),
+				IssueDate: inv.IssueDate(), DueDate: l.DueDate, Gross: l.Amount, Seq: l.Seq,
 			}
-			if s.Reversed {
-				m.Reversed = o2c.DateOf(s.ReversedAt)
+			for _, f := range facts {
+				if f.Seq != l.Seq {
+					continue
+				}
+				m := Movement{Date: f.Date, Amount: f.Amount, Reversed: f.ReversedOn}
+				switch f.Kind {
+				case invoice.SettledByPayment:
+					m.Kind = MovementPayment
+				case invoice.SettledByCreditNote:
+					m.Kind = MovementCredit
+				default:
+					m.Kind = MovementWriteOff
+				}
+				it.Movements = append(it.Movements, m)
 			}
-			it.Movements = append(it.Movements, m)
-		}
-		if w := inv.WrittenOff(); w != nil && w.Amount.IsPositive() {
-			it.Movements = append(it.Movements, Movement{Kind: MovementWriteOff, Date: o2c.DateOf(w.At), Amount: w.Amount})
-		}
-		for _, d := range inv.Disputes() {
-			r := DisputeRecord{Reason: d.Reason, Amount: d.Amount, Opened: o2c.DateOf(d.OpenedAt), Outcome: d.Outcome, Credited: d.Credited}
-			if d.Status == invoice.DisputeResolved {
-				r.Resolved = o2c.DateOf(d.ResolvedAt)
+			if l.Seq == 1 {
+				for _, d := range inv.Disputes() {
+					r := DisputeRecord{Reason: d.Reason, Amount: d.Amount, Opened: o2c.DateOf(d.OpenedAt), Outcome: d.Outcome, Credited: d.Credited}
+					if d.Status == invoice.DisputeResolved {
+						r.Resolved = o2c.DateOf(d.ResolvedAt)
+					}
+					it.Disputes = append(it.Disputes, r)
+				}
 			}
-			it.Disputes = append(it.Disputes, r)
+			out = append(out, it)
 		}
-		out = append(out, it)
 	}
 	return out
 }

@@ -17,7 +17,7 @@ import (
 // dated settlement facts ([invoice.SettlementFacts]).
 func syncDueLines(ctx context.Context, q querier, tenant o2c.TenantID, s *invoice.Snapshot) error {
 	id := s.ID.String()
-	for _, t := range []string{"o2c_invoice_due_lines", "o2c_invoice_settlements"} {
+	for _, t := range []string{"o2c_invoice_due_lines", "o2c_invoice_settlements", "o2c_invoice_settled_periods"} {
 		if _, err := q.ExecContext(ctx, "DELETE FROM "+t+" WHERE tenant = $1 AND invoice_id = $2", string(tenant), id); err != nil {
 			return err
 		}
@@ -29,26 +29,44 @@ func syncDueLines(ctx context.Context, q querier, tenant o2c.TenantID, s *invoic
 	if err != nil {
 		return err
 	}
-	for _, l := range invoice.DueLinesOf(inv) {
+	lines := invoice.DueLinesOf(inv)
+	facts := invoice.SettlementFacts(inv)
+	for _, l := range lines {
 		var pct any
 		var days any
 		if !l.Discount.IsZero() {
 			pct, days = l.Discount.Percent.String(), l.Discount.Days
 		}
+		cur := l.Open.Currency().Code()
 		if _, err := q.ExecContext(ctx, `INSERT INTO o2c_invoice_due_lines (tenant, invoice_id, seq, lines, kind, status, customer_id,
 			number, currency, gross, issue_date, due_date, order_ref, amount, open_amount, disputed_amount, discount_percent, discount_days, closed_on)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-			string(tenant), id, l.Seq, l.Lines, string(l.Kind), string(l.Status), l.Customer.String(), l.Number, l.Open.Currency().Code(),
+			string(tenant), id, l.Seq, l.Lines, string(l.Kind), string(l.Status), l.Customer.String(), l.Number, cur,
 			l.Gross.AmountString(), l.IssueDate, l.DueDate, invNullString(l.OrderRef), l.Amount.AmountString(), l.Open.AmountString(),
 			l.Disputed.AmountString(), pct, days, l.ClosedOn); err != nil {
 			return err
 		}
-	}
-	for _, f := range invoice.SettlementFacts(inv) {
-		if _, err := q.ExecContext(ctx, `INSERT INTO o2c_invoice_settlements (tenant, invoice_id, allocation_id, seq, kind, value_date, amount, reversed_on)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			string(tenant), id, f.Allocation, f.Seq, string(f.Kind), f.Date, f.Amount.AmountString(), f.ReversedOn); err != nil {
-			return err
+		for _, f := range facts {
+			if f.Seq != l.Seq {
+				continue
+			}
+			if _, err := q.ExecContext(ctx, `INSERT INTO o2c_invoice_settlements (tenant, invoice_id, allocation_id, seq, kind, value_date, amount,
+				reversed_on, doc_kind, customer_id, currency, issue_date, due_date, line_closed_on)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+				string(tenant), id, f.Allocation, f.Seq, string(f.Kind), f.Date, f.Amount.AmountString(), f.ReversedOn,
+				string(l.Kind), l.Customer.String(), cur, l.IssueDate, l.DueDate, l.ClosedOn); err != nil {
+				return err
+			}
+		}
+		for _, p := range l.SettledPeriods(facts) {
+			if p.To.IsZero() {
+				continue // the final run is closed_on
+			}
+			if _, err := q.ExecContext(ctx, `INSERT INTO o2c_invoice_settled_periods (tenant, invoice_id, seq, from_date, to_date,
+				doc_kind, customer_id, currency, issue_date, due_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				string(tenant), id, l.Seq, p.From, p.To, string(l.Kind), l.Customer.String(), cur, l.IssueDate, l.DueDate); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

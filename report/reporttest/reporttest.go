@@ -155,6 +155,72 @@ func RunAgingSourceTests(t *testing.T, h Harness) {
 		}
 	})
 
+	t.Run("instalments as of a past date, before and after a later payment", func(t *testing.T) {
+		// 1,000.00 issued 2026-01-15 in three instalments: 30 % net 30
+		// (300.00 due 02-14), 30 % net 60 (300.00 due 03-16), 40 % net 90
+		// (400.00 due 04-15). As of 03-01 the first is 15 days late and the
+		// others are not due: 700.00 not due, 300.00 in 1-30 (not 1,000.00
+		// in 1-30, as when the invoice was one open item).
+		const inst = o2c.TenantID("rpt-inst")
+		c := o2c.NewCustomerID()
+		m := o2c.MustMoney("1000.00", "EUR")
+		inv, err := invoice.NewDraft(inst, invoice.KindInvoice, invoice.Draft{
+			Customer: c, Currency: m.Currency(), Terms: net30,
+			Lines: []invoice.Line{{Description: "Machine", Quantity: decimal.NewFromInt(1), UnitPrice: m, TaxCategory: tax.ZeroRated, TaxRate: decimal.Zero}},
+			Schedule: []invoice.PercentInstalment{
+				{Percent: decimal.NewFromInt(30), Terms: invoice.NetTerms(30)},
+				{Percent: decimal.NewFromInt(30), Terms: invoice.NetTerms(60)},
+				{Percent: decimal.NewFromInt(40), Terms: invoice.NetTerms(90)},
+			},
+		}, at(date(2026, 1, 15)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := inv.Issue("INST-1", date(2026, 1, 15), invoice.BusinessDayShift{}, at(date(2026, 1, 15))); err != nil {
+			t.Fatal(err)
+		}
+		if err := invoices(inst).Create(ctx, inv); err != nil {
+			t.Fatal(err)
+		}
+		past := date(2026, 3, 1)
+		check := func(when string) report.Aging {
+			got, err := aging(inst).AgingTotals(ctx, past, report.AgingOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Currencies) != 1 {
+				t.Fatalf("%s: %+v", when, got.Currencies)
+			}
+			want := []string{"700", "300", "0", "0", "0"}
+			for i, a := range got.Currencies[0].Total.Amounts {
+				if !a.Amount().Equal(decimal.RequireFromString(want[i])) {
+					t.Fatalf("%s: bucket %s holds %s, want %s", when, got.Buckets[i].Label, a, want[i])
+				}
+			}
+			return got
+		}
+		before := check("before the payment")
+		// the first instalment is paid on 03-10 (value date), booked on 03-12
+		if _, err := invoices(inst).Update(ctx, inv.ID(), func(i *invoice.Invoice) error {
+			return i.ApplyPaymentOn(o2c.NewID[invoice.Allocation](), o2c.NewID[invoice.Payment](), "ref", o2c.MustMoney("300.00", "EUR"), 0,
+				date(2026, 3, 10), at(date(2026, 3, 12)))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		after := check("after the payment")
+		if err := Equal(after, before); err != nil {
+			t.Fatalf("the past changed: %v", err)
+		}
+		// and today (03-31) only the last two instalments are open
+		now, err := aging(inst).AgingTotals(ctx, date(2026, 3, 31), report.AgingOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tot := now.Currencies[0].Total; tot.Total.String() != "700.00 EUR" || tot.Items != 2 {
+			t.Fatalf("today: %+v", tot)
+		}
+	})
+
 	t.Run("bad options", func(t *testing.T) {
 		_, err := src.AgingTotals(ctx, date(2026, 3, 31), report.AgingOptions{Buckets: []report.Bucket{{Label: "x", Min: 0, Max: report.NoMax}}})
 		if !errors.Is(err, o2c.ErrValidation) {

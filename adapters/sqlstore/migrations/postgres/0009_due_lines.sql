@@ -3,7 +3,7 @@
 -- the query columns of its document; o2c_invoice_settlements holds the
 -- dated facts that reduced them (invoice.SettlementFacts: each payment,
 -- credit note and write-off split by instalment, dated by its value date,
--- with the day it was reversed). Both are rewritten from the document in
+-- with the day it was reversed). All three tables are rewritten from the document in
 -- the transaction that saves it, so they always agree with it and with
 -- the payment's allocations written in that transaction. Aging as of any
 -- date aggregates them in SQL: open on D = amount - SUM(facts active on D).
@@ -35,15 +35,42 @@ CREATE TABLE o2c_invoice_due_lines (
 CREATE INDEX o2c_invoice_due_lines_due ON o2c_invoice_due_lines (tenant, status, due_date, invoice_id, seq);
 CREATE INDEX o2c_invoice_due_lines_customer ON o2c_invoice_due_lines (tenant, customer_id, status);
 CREATE INDEX o2c_invoice_due_lines_closed ON o2c_invoice_due_lines (tenant, closed_on);
+-- The line's query columns are repeated on each fact (customer, currency,
+-- kind, issue and due dates, closed_on), so that aging sums the facts
+-- without joining the lines.
 CREATE TABLE o2c_invoice_settlements (
-    tenant        TEXT NOT NULL,
-    invoice_id    UUID NOT NULL,
-    allocation_id TEXT NOT NULL,
-    seq           INTEGER NOT NULL,
-    kind          TEXT NOT NULL,
-    value_date    DATE NOT NULL,
-    amount        NUMERIC NOT NULL CHECK (amount > 0),
-    reversed_on   DATE,
+    tenant         TEXT NOT NULL,
+    invoice_id     UUID NOT NULL,
+    allocation_id  TEXT NOT NULL,
+    seq            INTEGER NOT NULL,
+    kind           TEXT NOT NULL,
+    value_date     DATE NOT NULL,
+    amount         NUMERIC NOT NULL CHECK (amount > 0),
+    reversed_on    DATE,
+    doc_kind       TEXT NOT NULL,
+    customer_id    UUID NOT NULL,
+    currency       CHAR(3) NOT NULL,
+    issue_date     DATE NOT NULL,
+    due_date       DATE NOT NULL,
+    line_closed_on DATE,
     PRIMARY KEY (tenant, invoice_id, seq, allocation_id)
 );
 CREATE INDEX o2c_invoice_settlements_value_date ON o2c_invoice_settlements (tenant, value_date);
+CREATE INDEX o2c_invoice_settlements_reversed ON o2c_invoice_settlements (tenant, reversed_on);
+-- Runs of days [from_date, to_date) on which nothing was open on a line
+-- that was open again later (a payment reversed after it settled the
+-- line); the final settled run is closed_on on the line. Rare; aging
+-- subtracts them from its count of open lines.
+CREATE TABLE o2c_invoice_settled_periods (
+    tenant      TEXT NOT NULL,
+    invoice_id  UUID NOT NULL,
+    seq         INTEGER NOT NULL,
+    from_date   DATE NOT NULL,
+    to_date     DATE NOT NULL,
+    doc_kind    TEXT NOT NULL,
+    customer_id UUID NOT NULL,
+    currency    CHAR(3) NOT NULL,
+    issue_date  DATE NOT NULL,
+    due_date    DATE NOT NULL,
+    PRIMARY KEY (tenant, invoice_id, seq, from_date)
+);
