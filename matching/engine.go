@@ -37,6 +37,10 @@ type Item struct {
 	Reference string
 	// Discount is the invoice's early-payment discount (zero: none).
 	Discount invoice.EarlyPaymentDiscount
+	// CustomerReference is the customer's own reference for the invoice
+	// (its purchase order number, from the order); payers quote it
+	// instead of the invoice number. Empty: none.
+	CustomerReference string
 }
 
 // CustomerInfo is what the engine knows of a customer: its name and the
@@ -200,6 +204,10 @@ type Input struct {
 	Customers []CustomerInfo
 	// Mappings are the payer mappings learned so far.
 	Mappings []Mapping
+	// Groups are groups of customers that pay for each other (a parent
+	// and its divisions, the credit groups of the customer master): a
+	// payer named after one member corroborates any member's invoice.
+	Groups [][]o2c.CustomerID
 	// EndToEnd maps end-to-end ids the host issued (on direct debits,
 	// payment requests) to the invoice they collect.
 	EndToEnd map[string]invoice.ID

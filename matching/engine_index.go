@@ -13,12 +13,14 @@ const (
 	saltNumber uint64 = 0
 	saltSuffix uint64 = 0x9e3779b97f4a7c15
 	saltRef    uint64 = 0xc2b2ae3d27d4eb4f
+	saltPO     uint64 = 0x165667b19e3779f9
 	hashBase   uint64 = 1_000_003
 )
 
 // ixEntry is an open item as the index keeps it: amounts in minor units.
 type ixEntry struct {
 	norm     string // normalised number
+	po       string // normalised customer reference
 	open     int64
 	gross    int64
 	disc     int64 // settle amount after the early-payment discount; -1: none
@@ -57,6 +59,7 @@ type Index struct {
 	blockedIBAN map[string]bool
 	blockedName map[string]bool
 	nameTok     map[string][]int32
+	groups      map[int32][]int32
 	minLen      int
 	maxLen      int
 }
@@ -81,6 +84,7 @@ func NewIndex(in Input, opts Options) (*Index, error) {
 		learnedName: map[string]int32{},
 		blockedIBAN: map[string]bool{},
 		blockedName: map[string]bool{},
+		groups:      map[int32][]int32{},
 		nameTok:     map[string][]int32{},
 		minLen:      1 << 30,
 	}
@@ -95,6 +99,17 @@ func NewIndex(in Input, opts Options) (*Index, error) {
 			if k != "" && !containsI32(ix.ibanCust[k], ci) {
 				ix.ibanCust[k] = append(ix.ibanCust[k], ci)
 			}
+		}
+	}
+	for _, g := range in.Groups {
+		var members []int32
+		for _, id := range g {
+			if ci := ix.customer(id); !containsI32(members, ci) {
+				members = append(members, ci)
+			}
+		}
+		for _, ci := range members {
+			ix.groups[ci] = append(ix.groups[ci], members...)
 		}
 	}
 	for _, m := range in.Mappings {
@@ -159,6 +174,10 @@ func NewIndex(in Input, opts Options) (*Index, error) {
 				ix.put(hashString(s)^saltSuffix, idx)
 			}
 		}
+		if po := NormalizeNumber(it.CustomerReference); len(po) >= 4 {
+			ix.ents[idx].po = po
+			ix.put(hashString(po)^saltPO, idx)
+		}
 		if it.Reference != "" {
 			if r, ok := ParseReference(it.Reference); ok {
 				ix.put(hashString(r.Value)^saltRef, idx)
@@ -211,6 +230,9 @@ func containsAll(set, toks []string) bool {
 	}
 	return true
 }
+
+// groupOf returns the customers of ci's groups (ci included), or nil.
+func (ix *Index) groupOf(ci int32) []int32 { return ix.groups[ci] }
 
 func uniqTokens(ts []string) []string {
 	var out []string

@@ -37,6 +37,7 @@ type ixHit struct {
 	kind   Kind
 	reason string
 	fuzzy  bool
+	short  bool // a short number found within the payer's own items
 }
 
 type payerInfo struct {
@@ -97,10 +98,14 @@ func (ix *Index) matchLine(i int, l *Line, st *matchState) Result {
 		m.date = l.BookingDate
 	}
 	m.payer = ix.identify(l)
+	m.nameToks = NormalizeName(l.CounterpartyName)
 	// Pass 1: structured references and end-to-end ids.
 	m.references()
 	// Pass 2: invoice numbers in the remittance text.
 	m.numbers(false)
+	if len(m.hits) == 0 {
+		m.shortNumbers()
+	}
 	ps := m.hitProposals()
 	if !m.confident(ps) || m.twinAmounts(ps) {
 		m.numbers(true)
@@ -165,6 +170,7 @@ type lineMatch struct {
 	settled  []string // referenced invoices already settled
 	capped   bool
 	allocIdx map[string][]allocRef
+	nameToks []string
 }
 
 func (m *lineMatch) confident(ps []Proposal) bool {
@@ -249,6 +255,11 @@ func (m *lineMatch) numbers(fuzzy bool) {
 					m.addHit(e, ixHit{score: wNumber, kind: KindNumber, reason: fmt.Sprintf("invoice number %s found in the remittance text", ix.items[e].Number)})
 				}
 			})
+			ix.lookup(hashString(w)^saltPO, func(e int32) {
+				if ix.ents[e].po == w {
+					m.addHit(e, ixHit{score: wSuffix, kind: KindNumber, reason: fmt.Sprintf("the customer's reference %s of %s found in the remittance text", ix.items[e].CustomerReference, ix.items[e].Number)})
+				}
+			})
 			ix.lookup(hashString(w)^saltSuffix, func(e int32) {
 				if numberSuffix(ix.ents[e].norm) == w {
 					m.addHit(e, ixHit{score: wSuffix, kind: KindNumber, reason: fmt.Sprintf("invoice number %s found without its prefix", ix.items[e].Number)})
@@ -273,6 +284,67 @@ func (m *lineMatch) numbers(fuzzy bool) {
 	}
 }
 
+// shortNumbers looks, within the identified payer's own open items (and
+// its group's), for invoice numbers written short: without the prefix
+// and the leading zeros ("#123" for INV-2026-000123). Short numbers are
+// too ambiguous to look up across all customers.
+func (m *lineMatch) shortNumbers() {
+	ix := m.ix
+	if m.payer.cust < 0 {
+		return
+	}
+	var toks []string
+	for _, t := range m.texts() {
+		for _, w := range strings.FieldsFunc(t, func(r rune) bool { return r == ' ' || strings.ContainsRune(",;/*\\~", r) }) {
+			if isAmountWord(w) {
+				continue
+			}
+			// the token's digits: "#123" and "Inv#123" give 123, but a
+			// long number written with separators stays long
+			var d strings.Builder
+			for _, r := range w {
+				if r >= '0' && r <= '9' {
+					d.WriteRune(r)
+				}
+			}
+			if n := strings.TrimLeft(d.String(), "0"); n != "" && d.Len() <= 6 {
+				toks = append(toks, n)
+			}
+		}
+	}
+	if len(toks) == 0 {
+		return
+	}
+	custs := ix.groupOf(m.payer.cust)
+	if len(custs) == 0 {
+		custs = []int32{m.payer.cust}
+	}
+	for _, c := range custs {
+		for _, e := range ix.custItems[c] {
+			short := shortForm(ix.items[e].Number)
+			if short == "" {
+				continue
+			}
+			for _, t := range toks {
+				if t == short {
+					m.addHit(e, ixHit{score: wSuffix, kind: KindNumber, short: true,
+						reason: fmt.Sprintf("invoice number %s found written short (%s) among the payer's open items", ix.items[e].Number, t)})
+				}
+			}
+		}
+	}
+}
+
+// shortForm returns the sequence part of an invoice number without its
+// leading zeros ("123" for INV-2026-000123).
+func shortForm(number string) string {
+	i := len(number)
+	for i > 0 && number[i-1] >= '0' && number[i-1] <= '9' {
+		i--
+	}
+	return strings.TrimLeft(number[i:], "0")
+}
+
 func (m *lineMatch) money(minor int64) o2c.Money { return o2c.FromMinor(minor, m.cur) }
 
 func (m *lineMatch) record(p *Proposal, refs []allocRef) {
@@ -284,13 +356,81 @@ func (m *lineMatch) record(p *Proposal, refs []allocRef) {
 
 // agreement adjusts a score for whether the payer is the invoice's customer.
 func (m *lineMatch) agreement(e int32) (float64, string) {
-	if m.payer.cust < 0 {
-		return 0, ""
+	if m.payer.cust < 0 || m.payer.nameOnly {
+		if m.nameAgrees(m.ix.ents[e].cust) {
+			return wAgree, "payer's name is the invoice customer's or its group's"
+		}
+		if m.payer.cust < 0 {
+			return 0, ""
+		}
 	}
 	if m.ix.ents[e].cust == m.payer.cust {
 		return wAgree, "payer is the invoice's customer (" + m.payer.reason + ")"
 	}
 	return wDisagree, "payer is another customer (" + m.payer.reason + ")"
+}
+
+// nameAgrees reports whether the line's payer name resembles customer
+// c's name, or the name of a customer in c's group (a parent paying for
+// its divisions).
+func (m *lineMatch) nameAgrees(c int32) bool {
+	if len(m.nameToks) == 0 {
+		return false
+	}
+	th := m.ix.opts.NameThreshold
+	if NameSimilarity(m.nameToks, m.ix.custs[c].tokens) >= th {
+		return true
+	}
+	for _, o := range m.ix.groupOf(c) {
+		if o != c && NameSimilarity(m.nameToks, m.ix.custs[o].tokens) >= th {
+			return true
+		}
+	}
+	return false
+}
+
+// corroborated reports whether something besides the reference says the
+// payer is invoice e's customer: its IBAN, or its name.
+func (m *lineMatch) corroborated(e int32) bool {
+	c := m.ix.ents[e].cust
+	if m.payer.cust >= 0 && !m.payer.nameOnly {
+		return m.payer.cust == c
+	}
+	return m.nameAgrees(c)
+}
+
+// namedDocuments returns how many documents the remittance names: the
+// structured documents when given, else the reference-like words of the
+// text (digits, not an amount).
+func (m *lineMatch) namedDocuments() int {
+	if n := len(m.l.Documents); n > 0 {
+		return n
+	}
+	n := 0
+	for _, t := range m.texts() {
+		for _, w := range strings.FieldsFunc(t, func(r rune) bool {
+			return r == ' ' || r == '/' || r == ',' || r == ';' || r == '*' || r == '\\' || r == '~'
+		}) {
+			if !strings.ContainsAny(w, "0123456789") || isAmountWord(w) {
+				continue
+			}
+			n++
+		}
+	}
+	return n
+}
+
+func isAmountWord(w string) bool {
+	i := strings.LastIndexAny(w, ".,")
+	if i < 0 || len(w)-i-1 != 2 {
+		return false
+	}
+	for _, r := range w {
+		if (r < '0' || r > '9') && r != '.' && r != ',' && r != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // single classifies paying amt on ixEntry e: the allocation and what the
@@ -352,8 +492,16 @@ func (m *lineMatch) hitProposals() []Proposal {
 		h := m.hits[e]
 		a, take, w, why, un := m.single(e, h.kind == KindReference)
 		adj, agreeWhy := m.agreement(e)
+		conf := clamp01(h.score + w + adj)
+		if !h.fuzzy && !h.short && (w == wPartialRef || w == wPartialNum || w == wOver && m.st.remaining(ix, e) == ix.ents[e].gross) &&
+			m.corroborated(e) && m.namedDocuments() <= 1 && m.documentsAllow(e) && !m.amountFitsAnother(e) {
+			// the payment certainly belongs to this invoice (its exact
+			// reference, the payer agrees, nothing else named): applied in
+			// part, or in full with the rest unapplied
+			conf = max(conf, 0.92)
+		}
 		p := Proposal{Kind: h.kind, Customer: ix.custs[ix.ents[e].cust].id, Allocations: []Allocation{a},
-			Unapplied: m.money(un), Confidence: clamp01(h.score + w + adj), Reasons: []string{h.reason, why}}
+			Unapplied: m.money(un), Confidence: conf, Reasons: []string{h.reason, why}}
 		if agreeWhy != "" {
 			p.Reasons = append(p.Reasons, agreeWhy)
 		}
@@ -389,6 +537,9 @@ func (m *lineMatch) combined(live []int32) (Proposal, bool) {
 		}
 		sols, _ := subsetSums(vals, m.amt, len(live), 1<<14)
 		if len(sols) != 1 {
+			if sum > m.amt {
+				return m.partialLast(live)
+			}
 			return Proposal{}, false
 		}
 		pick = nil
@@ -419,6 +570,109 @@ func (m *lineMatch) combined(live []int32) (Proposal, bool) {
 	return p, true
 }
 
+// partialLast proposes settling the referenced invoices oldest first,
+// the last one in part, when they add up to more than the payment. It is
+// certain only when the remittance states each document's paid amount
+// and they are the allocation's.
+func (m *lineMatch) partialLast(live []int32) (Proposal, bool) {
+	ix := m.ix
+	order := append([]int32(nil), live...)
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := ix.items[order[i]], ix.items[order[j]]
+		if a.DueDate != b.DueDate {
+			return a.DueDate.Before(b.DueDate)
+		}
+		return ix.ents[order[i]].norm < ix.ents[order[j]].norm
+	})
+	left := m.amt
+	zero := o2c.Zero(m.cur)
+	var allocs []Allocation
+	var refs []allocRef
+	var nums []string
+	score := 1.0
+	for _, e := range order {
+		if left <= 0 {
+			return Proposal{}, false // a named invoice would get nothing
+		}
+		take := min(left, m.st.remaining(ix, e))
+		left -= take
+		score = min(score, m.hits[e].score)
+		allocs = append(allocs, Allocation{Invoice: ix.items[e].Invoice, Number: ix.items[e].Number, Amount: m.money(take), Discount: zero, WriteOff: zero})
+		refs = append(refs, allocRef{e, take})
+		nums = append(nums, ix.items[e].Number)
+	}
+	conf := clamp01(score + 0.2)
+	why := fmt.Sprintf("%d referenced invoices (%s) settled oldest first, the last in part", len(order), strings.Join(nums, ", "))
+	if m.documentsAgree(allocs) {
+		conf = max(conf, 0.95)
+		why += "; the remittance states these amounts"
+	}
+	cust := ix.ents[order[0]].cust
+	p := Proposal{Kind: m.hits[order[0]].kind, Customer: ix.custs[cust].id, Allocations: allocs, Unapplied: zero, Confidence: conf, Reasons: []string{why}}
+	m.record(&p, refs)
+	return p, true
+}
+
+// amountFitsAnother reports whether another open item of invoice e's
+// customer is settled by the line's amount (exactly, after its discount,
+// or short within tolerance): the reference may then carry a typo.
+func (m *lineMatch) amountFitsAnother(e int32) bool {
+	ix := m.ix
+	for _, o := range ix.custItems[ix.ents[e].cust] {
+		if o == e {
+			continue
+		}
+		en := &ix.ents[o]
+		rem := m.st.remaining(ix, o)
+		if en.cur == m.cur && (rem == m.amt || en.disc >= 0 && rem == en.gross && m.amt == en.disc || m.amt < rem && rem-m.amt <= en.tol) {
+			return true
+		}
+	}
+	return false
+}
+
+// documentsAllow reports whether the line's structured remittance, if
+// any, is consistent with paying the line's amount on invoice e: it names
+// e's number and remits the line's amount for it.
+func (m *lineMatch) documentsAllow(e int32) bool {
+	if len(m.l.Documents) == 0 {
+		return true
+	}
+	for _, d := range m.l.Documents {
+		if NormalizeNumber(d.Number) != m.ix.ents[e].norm {
+			continue
+		}
+		if d.Remitted == nil {
+			return true
+		}
+		if r, err := d.Remitted.MinorUnits(); err == nil && r == m.amt {
+			return true
+		}
+	}
+	return false
+}
+
+// documentsAgree reports whether the line's structured remittance names
+// exactly the allocated invoices with, for each, the allocated amount as
+// the amount remitted.
+func (m *lineMatch) documentsAgree(allocs []Allocation) bool {
+	if len(m.l.Documents) != len(allocs) {
+		return false
+	}
+	for _, a := range allocs {
+		ok := false
+		for _, d := range m.l.Documents {
+			if d.Remitted != nil && NormalizeNumber(d.Number) == NormalizeNumber(a.Number) && d.Remitted.Equal(a.Amount) {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // customerFromHits returns the customer all referenced invoices belong to,
 // when the payer is unknown.
 func (m *lineMatch) customerFromHits() (int32, float64, string, bool) {
@@ -437,7 +691,7 @@ func (m *lineMatch) customerFromHits() (int32, float64, string, bool) {
 	}
 	// only exact references to settled invoices make their customer firm
 	// (a duplicate payment): a one-typo hit may be another's invoice
-	return cust, 0.4, "customer of the invoices referenced", exact && len(m.settled) > 0 && len(m.settled) == len(m.hits)
+	return cust, 0.4, "customer of the invoices referenced", exact && len(m.settled) > 0 && len(m.settled) == len(m.hits) && m.nameAgrees(cust)
 }
 
 // amountProposals looks within customer cust's open items for the
@@ -569,7 +823,18 @@ func (m *lineMatch) unapplied(cust int32, payerWhy string, firm bool, ps []Propo
 	for _, p := range ps {
 		best = max(best, p.Confidence)
 	}
-	if firm && best < 0.6 {
+	exactSettled := 0
+	for _, h := range m.hits {
+		if h.fuzzy {
+			exactSettled = -1 << 20 // a one-typo neighbour: the payer may mean another invoice
+		} else {
+			exactSettled++
+		}
+	}
+	if firm && best < 0.6 && (len(m.hits) == 0 || exactSettled > 0 && len(m.settled) > 0) {
+		// no invoice named, not even one typo away (an advance), or
+		// exactly invoices already settled (a duplicate): the money
+		// waits on the customer
 		conf = 0.9
 	}
 	if len(m.settled) > 0 {
