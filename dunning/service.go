@@ -12,7 +12,12 @@ import (
 	"github.com/cashcycle/sdk/customer"
 	"github.com/cashcycle/sdk/invoice"
 	"github.com/cashcycle/sdk/o2c"
+	"github.com/cashcycle/sdk/outbox"
 )
+
+// DefaultDeliveryBackoff spaces a failing letter's attempts: about 1, 2,
+// 4, 8 minutes ... up to 6 hours.
+var DefaultDeliveryBackoff = outbox.Backoff{Initial: time.Minute, Max: 6 * time.Hour, Jitter: 0.2}
 
 // OpenItemSource lists open items; invoice.Store implements it.
 type OpenItemSource interface {
@@ -77,8 +82,26 @@ type Config struct {
 	Clock o2c.Clock
 	// BatchSize is the number of letters written per transaction; default 1000.
 	BatchSize int
-	// MaxAttempts is how many failed deliveries mark a letter failed; default 5.
+	// MaxAttempts is how many failed deliveries mark a letter failed (the
+	// dead letter, never offered again); default 5.
 	MaxAttempts int
+	// Backoff spaces a failing letter's attempts (the n-th failure waits
+	// Backoff.Delay(n) before the letter is due again); zero:
+	// DefaultDeliveryBackoff. A letter waiting out its backoff does not
+	// hold back the letters behind it.
+	Backoff outbox.Backoff
+	// DeliveryTimeout bounds one notifier call: a call still running then
+	// has its context cancelled and counts as a failed attempt; default one
+	// minute.
+	DeliveryTimeout time.Duration
+	// DeliveryBatch is how many letters one claim leases; default 1. More
+	// saves round trips, but letters claimed and not yet offered when
+	// Deliver stops (ctx ended) wait for their lease to end.
+	DeliveryBatch int
+	// Lease is how long claimed letters stay hidden from concurrent
+	// deliverers; default 10 minutes, and never less than
+	// (DeliveryBatch+1) x DeliveryTimeout.
+	Lease time.Duration
 	// HistoryDays is how far back history is read for levels; default 400.
 	HistoryDays int
 }
@@ -119,6 +142,19 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 5
 	}
+	if cfg.Backoff == (outbox.Backoff{}) {
+		cfg.Backoff = DefaultDeliveryBackoff
+	}
+	if cfg.DeliveryTimeout <= 0 {
+		cfg.DeliveryTimeout = time.Minute
+	}
+	if cfg.DeliveryBatch <= 0 {
+		cfg.DeliveryBatch = 1
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 10 * time.Minute
+	}
+	cfg.Lease = max(cfg.Lease, time.Duration(cfg.DeliveryBatch+1)*cfg.DeliveryTimeout)
 	if cfg.HistoryDays <= 0 {
 		cfg.HistoryDays = 400
 	}
@@ -419,41 +455,78 @@ func PayLink(base string) func(l Letter) string {
 	}
 }
 
-// Deliver sends pending letters through the notifier, oldest first, until
-// none is left: each one rendered from its outbox payload, offered with
-// its key, and marked delivered (history entry and outbox event) once
-// accepted. A letter is marked only after the notifier accepted it, so a
-// crash between the two makes the next Deliver offer it again with the
-// same key: at least once, and exactly once for a notifier that dedupes
-// by key. On the first refusal it records the failed attempt (failed for
-// good after MaxAttempts) and returns a *DeliveryError with the number
-// delivered so far.
+// Deliver sends the letters that are due through the notifier, in write
+// order, until none is left: each one claimed first (leased, so that
+// concurrent deliverers, in this process or another, never offer the same
+// letter twice while the lease holds), rendered from its outbox payload,
+// offered with its key, and marked delivered (history entry and outbox
+// event) once accepted. A letter is marked only after the notifier
+// accepted it, so a crash between the two makes a later Deliver (after the
+// lease) offer it again with the same key: at least once, and exactly once
+// for a notifier that dedupes by key.
+//
+// A refusal, a notifier call that outlasts DeliveryTimeout or the caller's
+// deadline, or a panic is a failed attempt, recorded even when ctx has
+// ended: the letter is due again after its backoff, and failed for good
+// (dead-lettered) after MaxAttempts attempts. Deliver moves on to the next
+// letter, so one bad letter never holds back the others. It returns the
+// number delivered and, when attempts failed, their *[DeliveryError]s
+// joined (each matching [ErrDelivery]); a store error or the end of ctx
+// stops it (letters claimed and not yet offered wait for their lease).
 func (s *Service) Deliver(ctx context.Context) (int, error) {
 	delivered := 0
+	var failures []error
+	stop := func(err error) (int, error) { return delivered, errors.Join(append(failures, err)...) }
 	for {
-		batch, err := s.cfg.Store.PendingLetters(ctx, 100)
+		if err := ctx.Err(); err != nil {
+			return stop(err)
+		}
+		claimedAt := s.clock.Now()
+		batch, err := s.cfg.Store.ClaimLetters(ctx, s.cfg.DeliveryBatch, claimedAt, s.cfg.Lease)
 		if err != nil {
-			return delivered, err
+			return stop(err)
 		}
 		if len(batch) == 0 {
-			return delivered, nil
+			return delivered, errors.Join(failures...)
 		}
+		leaseEnd := claimedAt.Add(s.cfg.Lease)
 		for _, pl := range batch {
-			if err := s.deliverOne(ctx, pl); err != nil {
-				return delivered, err
+			if err := ctx.Err(); err != nil {
+				return stop(err)
 			}
-			delivered++
+			if s.clock.Now().Add(s.cfg.DeliveryTimeout).After(leaseEnd) {
+				break // the lease could end mid-call: claim afresh
+			}
+			ok, err := s.deliverOne(ctx, pl, &failures)
+			if err != nil {
+				return stop(err)
+			}
+			if ok {
+				delivered++
+			}
 		}
 	}
 }
 
-func (s *Service) deliverOne(ctx context.Context, pl PendingLetter) error {
-	fail := func(cause error) error {
-		upd := DeliveryUpdate{Key: pl.Entry.Key, At: s.clock.Now(), Error: cause.Error(), GiveUp: pl.Entry.Attempts+1 >= s.cfg.MaxAttempts}
-		if err := s.cfg.Store.UpdateDelivery(ctx, upd); err != nil {
-			return errors.Join(&DeliveryError{Key: pl.Entry.Key, Err: cause}, err)
+// deliverOne offers one claimed letter and records the outcome, adding a
+// failed attempt's *DeliveryError to failures. It returns whether the
+// letter was delivered, and an error that stops Deliver (the store's, or
+// the end of ctx).
+func (s *Service) deliverOne(ctx context.Context, pl PendingLetter, failures *[]error) (bool, error) {
+	// The outcome is recorded even when ctx has ended (a hanging notifier
+	// that ran past the caller's deadline): otherwise the attempt would not
+	// count and the letter would be offered first again, for ever.
+	record := context.WithoutCancel(ctx)
+	fail := func(cause error) (bool, error) {
+		attempts := pl.Entry.Attempts + 1
+		now := s.clock.Now()
+		upd := DeliveryUpdate{Key: pl.Entry.Key, At: now, Error: cause.Error(), GiveUp: attempts >= s.cfg.MaxAttempts,
+			RetryAt: now.Add(s.cfg.Backoff.Delay(attempts))}
+		*failures = append(*failures, &DeliveryError{Key: pl.Entry.Key, Err: cause})
+		if err := s.cfg.Store.UpdateDelivery(record, upd); err != nil {
+			return false, err
 		}
-		return &DeliveryError{Key: pl.Entry.Key, Err: cause}
+		return false, ctx.Err()
 	}
 	var l Letter
 	if err := pl.Event.Decode(&l); err != nil {
@@ -463,10 +536,23 @@ func (s *Service) deliverOne(ctx context.Context, pl PendingLetter) error {
 	if err != nil {
 		return fail(err)
 	}
-	if err := s.cfg.Notifier.Deliver(ctx, Delivery{Key: pl.Entry.Key, Letter: l, Rendered: r}); err != nil {
+	if err := s.notify(ctx, Delivery{Key: pl.Entry.Key, Letter: l, Rendered: r}); err != nil {
 		return fail(err)
 	}
-	return s.cfg.Store.UpdateDelivery(ctx, DeliveryUpdate{Key: pl.Entry.Key, Delivered: true, At: s.clock.Now()})
+	return true, s.cfg.Store.UpdateDelivery(record, DeliveryUpdate{Key: pl.Entry.Key, Delivered: true, At: s.clock.Now()})
+}
+
+// notify calls the notifier under DeliveryTimeout, turning a panic into
+// an error so that one bad letter cannot stop delivery.
+func (s *Service) notify(ctx context.Context, d Delivery) (err error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.DeliveryTimeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("notifier panicked: %v", p)
+		}
+	}()
+	return s.cfg.Notifier.Deliver(ctx, d)
 }
 
 // Run is DryRun, Execute and Deliver for asOf: what a daily job calls.

@@ -55,7 +55,12 @@ type HistoryEntry struct {
 	Attempts    int          `json:"attempts"`
 	LastError   string       `json:"last_error,omitempty"`
 	DeliveredAt time.Time    `json:"delivered_at,omitzero"`
-	CreatedAt   time.Time    `json:"created_at"`
+	// NextAttemptAt, while the letter is pending, is the instant before
+	// which it is not offered to a deliverer: the end of the lease of the
+	// deliverer that claimed it, or of the backoff after a failed attempt.
+	// Zero: due at once.
+	NextAttemptAt time.Time `json:"next_attempt_at,omitzero"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // RunStatus is where a run is.
@@ -160,19 +165,25 @@ type PendingLetter struct {
 type DeliveryUpdate struct {
 	Key string
 	// Delivered: the notifier accepted the letter at At. Otherwise Error
-	// says why it failed, and Give up marks the letter failed.
+	// says why it failed, and Give up marks the letter failed (the dead
+	// letter: it is never offered again).
 	Delivered bool
 	At        time.Time
 	Error     string
 	GiveUp    bool
+	// RetryAt, for a failed attempt that does not give up, is when the
+	// letter is due again (its backoff); zero: at once.
+	RetryAt time.Time
 }
 
 // ApplyDelivery records one delivery outcome on the entry: one more
-// attempt; delivered at u.At, or the error kept and, when u.GiveUp, the
-// letter marked failed. Stores call it so every adapter books outcomes
+// attempt; delivered at u.At, or the error kept, the next attempt set to
+// u.RetryAt and, when u.GiveUp, the letter marked failed. The lease of a
+// claim ends either way. Stores call it so every adapter books outcomes
 // the same way.
 func (h *HistoryEntry) ApplyDelivery(u DeliveryUpdate) {
 	h.Attempts++
+	h.NextAttemptAt = time.Time{}
 	if u.Delivered {
 		h.Status, h.DeliveredAt, h.LastError = LetterDelivered, u.At.UTC(), ""
 		return
@@ -180,7 +191,17 @@ func (h *HistoryEntry) ApplyDelivery(u DeliveryUpdate) {
 	h.LastError = u.Error
 	if u.GiveUp {
 		h.Status = LetterFailed
+		return
 	}
+	if !u.RetryAt.IsZero() {
+		h.NextAttemptAt = u.RetryAt.UTC()
+	}
+}
+
+// DueAt reports whether a pending entry may be claimed at now: its next
+// attempt time (lease or backoff) is zero or not after now.
+func (h *HistoryEntry) DueAt(now time.Time) bool {
+	return h.Status == LetterPending && (h.NextAttemptAt.IsZero() || !h.NextAttemptAt.After(now))
 }
 
 // Store is a tenant-bound dunning store: runs, history, promises, blocks
@@ -214,11 +235,20 @@ type Store interface {
 	// write order).
 	History(ctx context.Context, f HistoryFilter) ([]HistoryEntry, error)
 	// PendingLetters lists up to limit pending letters with their outbox
-	// events, in write order.
+	// events, in write order, whether due or not.
 	PendingLetters(ctx context.Context, limit int) ([]PendingLetter, error)
-	// UpdateDelivery applies delivery outcomes atomically: a delivered
-	// letter becomes delivered (and its outbox event delivered); a failed
-	// attempt raises Attempts and records the error, and with GiveUp marks
+	// ClaimLetters leases up to limit pending letters that are due at now
+	// (NextAttemptAt zero or not after now), in write order: it sets their
+	// NextAttemptAt to now+lease and returns them, atomically, so that a
+	// concurrent claim (another goroutine or process) never returns a
+	// letter while its lease holds. Recording the attempt's outcome with
+	// UpdateDelivery ends the lease. A limit or lease that is not positive
+	// is a *o2c.ValidationError.
+	ClaimLetters(ctx context.Context, limit int, now time.Time, lease time.Duration) ([]PendingLetter, error)
+	// UpdateDelivery applies delivery outcomes atomically, with
+	// [HistoryEntry.ApplyDelivery]: a delivered letter becomes delivered
+	// (and its outbox event delivered); a failed attempt raises Attempts,
+	// records the error and the next attempt time, and with GiveUp marks
 	// it failed. Updating a letter that is no longer pending is a no-op;
 	// an unknown key is o2c.ErrNotFound and nothing is updated.
 	UpdateDelivery(ctx context.Context, updates ...DeliveryUpdate) error

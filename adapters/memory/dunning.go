@@ -216,6 +216,44 @@ func (d *Dunning) PendingLetters(ctx context.Context, limit int) ([]dunning.Pend
 	return out, err
 }
 
+// ClaimLetters implements dunning.Store: under the database lock, so
+// concurrent claims see each other's leases.
+func (d *Dunning) ClaimLetters(ctx context.Context, limit int, now time.Time, lease time.Duration) ([]dunning.PendingLetter, error) {
+	if limit <= 0 {
+		return nil, o2c.NewValidationError("limit", "must be positive")
+	}
+	if lease <= 0 {
+		return nil, o2c.NewValidationError("lease", "must be positive")
+	}
+	var out []dunning.PendingLetter
+	err := d.inTx(ctx, func(ctx context.Context, _ *tx) error {
+		hist := d.history()
+		due, err := hist.list(ctx, d.db, d.tenant, func(h *memHistory) bool { return h.DueAt(now) }, nil, limit, 0)
+		if err != nil {
+			return err
+		}
+		for _, h := range due {
+			claimed, err := hist.update(ctx, d.db, d.tenant, h.Key, func(h *memHistory) ([]o2c.Event, error) {
+				h.NextAttemptAt = now.Add(lease).UTC()
+				return nil, nil
+			})
+			if err != nil {
+				return err
+			}
+			r := d.db.outbox.byID[claimed.Event]
+			if r == nil {
+				return o2c.NotFound("outbox event", claimed.Event.String())
+			}
+			out = append(out, dunning.PendingLetter{Entry: claimed.HistoryEntry, Event: cloneEvent(r.Event)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // UpdateDelivery implements dunning.Store.
 func (d *Dunning) UpdateDelivery(ctx context.Context, updates ...dunning.DeliveryUpdate) error {
 	return d.inTx(ctx, func(ctx context.Context, t *tx) error {

@@ -44,10 +44,10 @@ var dunningRunsTable = &table[dunning.Run]{
 	values:     func(_ *DB, r *dunning.Run) []any { return []any{r.Date, string(r.Status)} },
 }
 
-var dunningHistoryColumns = []string{"run_date", "customer_id", "currency", "level", "status", "event_id"}
+var dunningHistoryColumns = []string{"run_date", "customer_id", "currency", "level", "status", "event_id", "next_attempt_at"}
 
-func dunningHistoryValues(h *sqlHistory) []any {
-	return []any{h.RunDate, h.Customer.String(), h.Currency.Code(), h.Level, string(h.Status), h.Event.String()}
+func dunningHistoryValues(db *DB, h *sqlHistory) []any {
+	return []any{h.RunDate, h.Customer.String(), h.Currency.Code(), h.Level, string(h.Status), h.Event.String(), db.ts(h.NextAttemptAt)}
 }
 
 var dunningHistoryTable = &table[sqlHistory]{
@@ -56,7 +56,7 @@ var dunningHistoryTable = &table[sqlHistory]{
 	version:    func(h *sqlHistory) int64 { return h.Version },
 	setVersion: func(h *sqlHistory, v int64) { h.Version = v },
 	columns:    dunningHistoryColumns,
-	values:     func(_ *DB, h *sqlHistory) []any { return dunningHistoryValues(h) },
+	values:     dunningHistoryValues,
 }
 
 var dunningPromisesTable = &table[dunning.Promise]{
@@ -218,7 +218,7 @@ func (d *Dunning) insertHistory(ctx context.Context, q querier, entries []dunnin
 			}
 			sb.WriteString("(" + placeholders(len(args)+1, len(cols)) + ")")
 			args = append(args, string(d.tenant), e.Key, int64(1), body, now, now)
-			args = append(args, dunningHistoryValues(&h)...)
+			args = append(args, dunningHistoryValues(d.db, &h)...)
 		}
 		sb.WriteString(" ON CONFLICT (tenant, id) DO NOTHING RETURNING id")
 		rows, err := q.QueryContext(ctx, sb.String(), args...)
@@ -317,10 +317,16 @@ func (d *Dunning) PendingLetters(ctx context.Context, limit int) ([]dunning.Pend
 	if limit <= 0 {
 		return nil, o2c.NewValidationError("limit", "must be positive")
 	}
-	rows, err := d.db.reader(ctx).QueryContext(ctx, `SELECT h.body, h.version, o.event_id, o.tenant, o.aggregate_type, o.aggregate_id,
+	return d.pending(ctx, d.db.reader(ctx), `h.status = 'pending' ORDER BY h.`+d.seqColumn()+` LIMIT $2`, limit)
+}
+
+// pending reads history entries with their outbox events; where filters
+// and orders them, with placeholders from $2 on ($1 is the tenant).
+func (d *Dunning) pending(ctx context.Context, q querier, where string, args ...any) ([]dunning.PendingLetter, error) {
+	rows, err := q.QueryContext(ctx, `SELECT h.body, h.version, o.event_id, o.tenant, o.aggregate_type, o.aggregate_id,
 		o.event_type, o.occurred_at, o.payload
 		FROM o2c_dunning_history h JOIN o2c_outbox o ON o.event_id = h.event_id
-		WHERE h.tenant = $1 AND h.status = 'pending' ORDER BY h.`+d.seqColumn()+` LIMIT $2`, string(d.tenant), limit)
+		WHERE h.tenant = $1 AND `+where, append([]any{string(d.tenant)}, args...)...)
 	if err != nil {
 		return nil, d.db.translate(err)
 	}
@@ -337,7 +343,7 @@ func (d *Dunning) PendingLetters(ctx context.Context, limit int) ([]dunning.Pend
 		)
 		if err := rows.Scan(&body, &version, &p.Event.ID, &tenant, &p.Event.AggregateType, &p.Event.AggregateID,
 			&p.Event.Type, &occurred, &payload); err != nil {
-			return nil, err
+			return nil, d.db.translate(err)
 		}
 		var h sqlHistory
 		if err := json.Unmarshal([]byte(body), &h); err != nil {
@@ -350,7 +356,67 @@ func (d *Dunning) PendingLetters(ctx context.Context, limit int) ([]dunning.Pend
 		}
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	return out, d.db.translate(rows.Err())
+}
+
+// ClaimLetters implements dunning.Store. On PostgreSQL the due rows are
+// locked with FOR UPDATE SKIP LOCKED, so concurrent claimers pass over
+// each other's rows instead of waiting; SQLite has one writer at a time.
+// The lease is written in the same transaction.
+func (d *Dunning) ClaimLetters(ctx context.Context, limit int, now time.Time, lease time.Duration) ([]dunning.PendingLetter, error) {
+	if limit <= 0 {
+		return nil, o2c.NewValidationError("limit", "must be positive")
+	}
+	if lease <= 0 {
+		return nil, o2c.NewValidationError("lease", "must be positive")
+	}
+	lock := ""
+	if d.db.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	var out []dunning.PendingLetter
+	err := d.tx(ctx, func(ctx context.Context, q querier) error {
+		rows, err := q.QueryContext(ctx, `SELECT id FROM o2c_dunning_history
+			WHERE tenant = $1 AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $2)
+			ORDER BY `+d.seqColumn()+` LIMIT $3`+lock, string(d.tenant), d.db.ts(now), limit)
+		if err != nil {
+			return err
+		}
+		var keys []string
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return err
+			}
+			keys = append(keys, k)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		until := now.Add(lease).UTC()
+		for _, k := range keys {
+			if _, err := dunningHistoryTable.update(ctx, d.db, d.tenant, k, func(h *sqlHistory) ([]o2c.Event, error) {
+				h.NextAttemptAt = until
+				return nil, nil
+			}); err != nil {
+				return err
+			}
+			pl, err := d.pending(ctx, q, `h.id = $2`, k)
+			if err != nil {
+				return err
+			}
+			out = append(out, pl...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // UpdateDelivery implements dunning.Store.

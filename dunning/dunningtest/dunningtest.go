@@ -280,6 +280,8 @@ func RunStoreTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 		assert.Equal(t, day, one[0].RunDate)
 	})
 
+	runDeliveryTests(t, newHarness)
+
 	t.Run("DatesOutOfRangeAreNeverStored", func(t *testing.T) {
 		// a date after 9999-12-31 could be written but not read back: one
 		// would make every later read of the tenant fail
