@@ -159,9 +159,15 @@ func streamCAMT(r io.Reader, o parseOptions, fn func(Statement) error) error {
 		}
 		return &ParseError{Format: f, Element: el, Err: err}
 	}
+	var open []xml.Name // the elements open above the statements, to check the nesting
 	for {
-		tok, err := d.Token()
+		// RawToken: namespaces are ignored (elements go by local name), so
+		// the nesting check Token would do is done here, much cheaper.
+		tok, err := d.RawToken()
 		if err == io.EOF {
+			if len(open) > 0 {
+				return fail(path.String(), malformed("XML syntax: unexpected end of document inside %s", open[len(open)-1].Local))
+			}
 			break
 		}
 		if err != nil {
@@ -212,13 +218,16 @@ func streamCAMT(r io.Reader, o parseOptions, fn func(Statement) error) error {
 				continue
 			}
 			path = append(path, name)
+			open = append(open, t.Name)
 			if len(path) > camtMaxDepth {
 				return fail(path.String(), malformed("elements nested deeper than %d", camtMaxDepth))
 			}
 		case xml.EndElement:
-			if len(path) > 0 {
-				path = path[:len(path)-1]
+			if len(open) == 0 || open[len(open)-1] != t.Name {
+				return fail(path.String(), malformed("XML syntax: unexpected end element </%s>", rawName(t.Name)))
 			}
+			open = open[:len(open)-1]
+			path = path[:len(path)-1]
 		}
 	}
 	switch {
@@ -243,13 +252,21 @@ func orCAMT(f Format) Format {
 	return f
 }
 
+func rawName(n xml.Name) string {
+	if n.Space != "" {
+		return n.Space + ":" + n.Local
+	}
+	return n.Local
+}
+
 // buildNode reads the element started by start, up to its end, into a tree.
 func buildNode(d *xml.Decoder, start xml.StartElement, depth int) (*xnode, error) {
 	root := &xnode{name: start.Name.Local, attrs: start.Attr}
 	stack := []*xnode{root}
+	names := []xml.Name{start.Name}
 	text := [][]byte{nil}
 	for {
-		tok, err := d.Token()
+		tok, err := d.RawToken()
 		if err != nil {
 			if err == io.EOF {
 				return nil, fmt.Errorf("unexpected end of document inside %s", root.name)
@@ -265,12 +282,17 @@ func buildNode(d *xml.Decoder, start xml.StartElement, depth int) (*xnode, error
 			top := stack[len(stack)-1]
 			top.children = append(top.children, n)
 			stack = append(stack, n)
+			names = append(names, t.Name)
 			text = append(text, nil)
 		case xml.CharData:
 			if k := len(text) - 1; len(text[k]) < 1<<16 {
 				text[k] = append(text[k], t...)
 			}
 		case xml.EndElement:
+			if names[len(names)-1] != t.Name {
+				return nil, fmt.Errorf("XML syntax: element <%s> closed by </%s>", rawName(names[len(names)-1]), rawName(t.Name))
+			}
+			names = names[:len(names)-1]
 			top := stack[len(stack)-1]
 			top.text = string(text[len(text)-1])
 			stack = stack[:len(stack)-1]

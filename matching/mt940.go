@@ -208,6 +208,7 @@ type mtBuilder struct {
 	sawAcct bool
 	// defaultCur is used when the file states no currency.
 	defaultCur o2c.Currency
+	lines      lineChunks
 	startLine  int // line of the statement's first field
 	closeLine  int // line of its closing balance
 	curLine    int
@@ -418,6 +419,7 @@ func flushMT(b *mtBuilder, index *int, o parseOptions, fn func(Statement) error)
 		return nil
 	}
 	s := b.st
+	s.Lines = b.lines.flatten()
 	if b.opening >= 0 {
 		s.OpeningBalance = &s.Balances[b.opening]
 	}
@@ -493,7 +495,7 @@ func (b *mtBuilder) field(f mtField) error {
 		return b.statementLine(v)
 	case "86":
 		if b.last >= 0 {
-			parseMT86(v, &b.st.Lines[b.last])
+			parseMT86(v, b.lines.at(b.last))
 			b.last = -1 // a second :86: is statement information
 		}
 	}
@@ -736,8 +738,8 @@ func (b *mtBuilder) statementLine(v string) error {
 		}
 		l.BookingDate = d
 	}
-	b.st.Lines = append(b.st.Lines, l)
-	b.last = len(b.st.Lines) - 1
+	b.lines.add(l)
+	b.last = b.lines.n - 1
 	return nil
 }
 
@@ -769,4 +771,40 @@ func entryDate(mmdd string, value o2c.Date) (o2c.Date, error) {
 		return o2c.Date{}, malformed(":61: entry date %q is not a calendar date (MMDD)", mmdd)
 	}
 	return best, nil
+}
+
+// lineChunks collects a statement's lines in fixed-size chunks, so that a
+// long statement never holds a half-empty doubled array, and hands them
+// over as one slice of exactly the right size.
+type lineChunks struct {
+	chunks [][]Line
+	n      int
+}
+
+const lineChunkSize = 512
+
+func (c *lineChunks) add(l Line) {
+	if c.n%lineChunkSize == 0 {
+		c.chunks = append(c.chunks, make([]Line, 0, lineChunkSize))
+	}
+	k := len(c.chunks) - 1
+	c.chunks[k] = append(c.chunks[k], l)
+	c.n++
+}
+
+func (c *lineChunks) at(i int) *Line { return &c.chunks[i/lineChunkSize][i%lineChunkSize] }
+
+func (c *lineChunks) flatten() []Line {
+	if c.n == 0 {
+		return nil
+	}
+	if len(c.chunks) == 1 {
+		return c.chunks[0][:c.n:c.n]
+	}
+	out := make([]Line, 0, c.n)
+	for i := range c.chunks {
+		out = append(out, c.chunks[i]...)
+		c.chunks[i] = nil // let the chunk go as soon as it is copied
+	}
+	return out
 }

@@ -74,8 +74,9 @@ func parseGerman86(s string, l *Line) {
 			l.TransactionCode = code
 		}
 	}
-	sub := map[int]string{}
-	var order []int
+	var sub [100]string // subfield number -> text
+	var seen [100]bool
+	order := make([]int, 0, 16)
 	for i := 0; i < len(s); {
 		if s[i] != sep || i+2 >= len(s) || !allDigits(s[i+1:i+3]) {
 			i++
@@ -86,10 +87,13 @@ func parseGerman86(s string, l *Line) {
 		for j < len(s) && !(s[j] == sep && j+2 < len(s) && allDigits(s[j+1:j+3])) {
 			j++
 		}
-		if _, seen := sub[key]; !seen {
+		if !seen[key] {
+			seen[key] = true
 			order = append(order, key)
+			sub[key] = s[i+3 : j]
+		} else {
+			sub[key] += s[i+3 : j]
 		}
-		sub[key] += s[i+3 : j]
 		i = j
 	}
 	var remit strings.Builder
@@ -140,15 +144,25 @@ func parseGerman86(s string, l *Line) {
 var sepaKeys = []string{"EREF+", "KREF+", "MREF+", "CRED+", "DEBT+", "SVWZ+", "ABWA+", "ABWE+", "IBAN+", "BIC+", "COAM+", "OAMT+"}
 
 func hasSEPAKey(s string) bool {
-	for _, k := range sepaKeys {
-		if strings.Contains(s, k) {
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], '+')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i >= 3 && sepaKeyAt(s, i-3) != "" || i >= 4 && sepaKeyAt(s, i-4) != "" {
 			return true
 		}
+		i++
 	}
-	return false
 }
 
+// sepaKeyAt returns the SEPA key starting at s[i], or "".
 func sepaKeyAt(s string, i int) string {
+	// Every key is 3 or 4 upper-case letters and '+': test that cheaply first.
+	if i+4 > len(s) || s[i] < 'A' || s[i] > 'Z' || (s[i+3] != '+' && (i+5 > len(s) || s[i+4] != '+')) {
+		return ""
+	}
 	for _, k := range sepaKeys {
 		if strings.HasPrefix(s[i:], k) {
 			return k

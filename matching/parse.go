@@ -318,8 +318,8 @@ func toUTF8(b []byte) []byte {
 // in text) with spaces, collapses runs of
 // white space and trims.
 func cleanText(s string) string {
-	if s == "" {
-		return ""
+	if s == "" || isClean(s) {
+		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -477,11 +477,47 @@ func finishStatement(s *Statement) {
 	}
 }
 
+// isClean reports whether cleanText(s) == s: no control character, no
+// no-break space, no U+FFFD, no leading, trailing or double space.
+func isClean(s string) bool {
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x20 || c == 0x7f:
+			return false
+		case c == ' ':
+			if s[i+1] == ' ' {
+				return false
+			}
+		case c >= 0x80:
+			// Multi-byte: C1 controls and NBSP are \xc2\x80-\xc2\xa0, U+FFFD
+			// is \xef\xbf\xbd; anything invalid takes the slow path too.
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError || r == '\u00a0' || unicode.IsControl(r) {
+				return false
+			}
+			i += n - 1
+		}
+	}
+	return true
+}
+
 // hasControl reports whether s holds a control character or invalid UTF-8.
 func hasControl(s string) bool {
-	for _, r := range s {
-		if unicode.IsControl(r) || r == utf8.RuneError {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == 0x7f {
 			return true
+		}
+		if c >= 0x80 {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError || unicode.IsControl(r) {
+				return true
+			}
+			i += n - 1
 		}
 	}
 	return false

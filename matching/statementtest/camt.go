@@ -446,6 +446,14 @@ func chunks(s string, n int) []string {
 	return out
 }
 
+// Flush writes what is buffered to the underlying writer.
+func (cw *CAMTWriter) Flush() error {
+	if cw.err != nil {
+		return cw.err
+	}
+	return cw.w.Flush()
+}
+
 // Close ends the document and flushes it. It writes nothing when no
 // statement was written (the document would be invalid) and returns an error.
 func (cw *CAMTWriter) Close() error {
