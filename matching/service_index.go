@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/cashcycle/sdk/invoice"
+	"github.com/cashcycle/sdk/o2c"
 )
 
 // serviceIndex keeps what [Service.Propose] needs between calls, so that a
@@ -43,7 +44,7 @@ func (s *Service) items(ctx context.Context) ([]Item, error) {
 		return nil, err
 	}
 	by := make(map[invoice.ID]int, len(lines))
-	var out []Item
+	out := make([]Item, 0, len(lines))
 	for _, l := range lines {
 		if l.Status != invoice.StateIssued && l.Status != invoice.StatePartiallyPaid {
 			continue
@@ -107,15 +108,36 @@ func writeStr(h hash.Hash, s string) {
 // digestOf hashes everything NewIndex reads from in.
 func digestOf(in Input) [sha256.Size]byte {
 	h := sha256.New()
-	for _, it := range in.Items {
-		for _, s := range []string{it.Invoice.String(), it.Number, string(it.Kind), string(it.Status), it.Customer.String(),
-			it.IssueDate.String(), it.DueDate.String(), it.OrderRef, it.Gross.String(), it.Open.String(), it.Disputed.String(),
-			it.Reference, it.Discount.Percent.String()} {
-			writeStr(h, s)
+	buf := make([]byte, 0, 256)
+	num := func(v int64) { buf = binary.LittleEndian.AppendUint64(buf, uint64(v)) }
+	money := func(m o2c.Money) {
+		if u, err := m.MinorUnits(); err == nil {
+			num(u)
+			buf = append(buf, m.Currency().Code()...)
+			return
 		}
-		var n [8]byte
-		binary.LittleEndian.PutUint64(n[:], uint64(it.Discount.Days))
-		h.Write(n[:])
+		buf = append(buf, m.String()...) // not in minor units: the engine leaves it out, hash it anyway
+		buf = append(buf, 0)
+	}
+	for _, it := range in.Items {
+		buf = buf[:0]
+		id := [16]byte(it.Invoice.UUID())
+		buf = append(buf, id[:]...)
+		cid := [16]byte(it.Customer.UUID())
+		buf = append(buf, cid[:]...)
+		for _, s := range []string{it.Number, string(it.Kind), string(it.Status), it.OrderRef, it.Reference} {
+			num(int64(len(s)))
+			buf = append(buf, s...)
+		}
+		for _, d := range []o2c.Date{it.IssueDate, it.DueDate} {
+			num(int64(d.Year()*10000 + int(d.Month())*100 + d.Day()))
+		}
+		money(it.Gross)
+		money(it.Open)
+		money(it.Disputed)
+		buf = append(buf, it.Discount.Percent.String()...)
+		num(int64(it.Discount.Days))
+		h.Write(buf)
 	}
 	writeStr(h, "|customers")
 	for _, c := range in.Customers {

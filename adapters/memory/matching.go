@@ -144,12 +144,37 @@ func (s *Matching) ListLines(ctx context.Context, f matching.LineFilter) ([]*mat
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return matchLines(s.db).list(ctx, s.db, s.tenant, f.Match, func(a, b *matching.LineRecord) bool {
-		if a.Statement != b.Statement {
-			return a.Statement.String() < b.Statement.String()
+	return listMemo(ctx, s.db, matchLines(s.db), s.tenant, deriveLineCols, func(c lineCols) bool {
+		return f.Match(&matching.LineRecord{Statement: c.statement, Status: c.status})
+	}, func(a, b lineCols) bool {
+		if a.statement != b.statement {
+			return a.statement.String() < b.statement.String()
 		}
-		return a.Index < b.Index
+		return a.index < b.index
 	}, f.Limit, f.Offset)
+}
+
+// lineCols and proposalCols are the query columns of lines and proposals
+// (as the SQL tables have them), derived once per stored version so that
+// listings filter without decoding every record of the tenant.
+type lineCols struct {
+	statement matching.StatementID
+	index     int
+	status    matching.LineStatus
+}
+
+func deriveLineCols(l *matching.LineRecord) (lineCols, error) {
+	return lineCols{statement: l.Statement, index: l.Index, status: l.Status}, nil
+}
+
+type proposalCols struct {
+	line   matching.LineID
+	rank   int
+	status matching.ProposalStatus
+}
+
+func deriveProposalCols(p *matching.ProposalRecord) (proposalCols, error) {
+	return proposalCols{line: p.Line, rank: p.Rank, status: p.Status}, nil
 }
 
 // UpdateLine implements matching.Store.
@@ -208,9 +233,9 @@ func (s *Matching) ReplaceProposals(ctx context.Context, line matching.LineID, p
 
 // OpenProposals implements matching.Store.
 func (s *Matching) OpenProposals(ctx context.Context, line matching.LineID) ([]*matching.ProposalRecord, error) {
-	return matchProposals(s.db).list(ctx, s.db, s.tenant, func(p *matching.ProposalRecord) bool {
-		return p.Line == line && p.Status == matching.ProposalOpen
-	}, func(a, b *matching.ProposalRecord) bool { return a.Rank < b.Rank }, 0, 0)
+	return listMemo(ctx, s.db, matchProposals(s.db), s.tenant, deriveProposalCols, func(c proposalCols) bool {
+		return c.line == line && c.status == matching.ProposalOpen
+	}, func(a, b proposalCols) bool { return a.rank < b.rank }, 0, 0)
 }
 
 // GetProposal implements matching.Store.

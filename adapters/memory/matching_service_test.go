@@ -8,7 +8,7 @@ import (
 	"github.com/cashcycle/sdk/o2c"
 )
 
-func memoryServiceHarness(t *testing.T) matchingtest.ServiceHarness {
+func memoryServiceHarness(testing.TB) matchingtest.ServiceHarness {
 	db := memory.New()
 	return matchingtest.ServiceHarness{Tx: db, Stores: func(tn o2c.TenantID) matchingtest.ServiceStores {
 		s := db.MustTenant(tn)
@@ -18,5 +18,5 @@ func memoryServiceHarness(t *testing.T) matchingtest.ServiceHarness {
 }
 
 func TestMatchingServiceMemory(t *testing.T) {
-	matchingtest.RunServiceTests(t, memoryServiceHarness)
+	matchingtest.RunServiceTests(t, func(t *testing.T) matchingtest.ServiceHarness { return memoryServiceHarness(t) })
 }
