@@ -16,7 +16,10 @@ import (
 var now = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
-func eur(s string) o2c.Money       { return o2c.MustMoney(s, "EUR") }
+
+var decimalOne = decimal.NewFromInt(1)
+
+func eur(s string) o2c.Money { return o2c.MustMoney(s, "EUR") }
 
 func line(desc, qty, price string, cat tax.Category, rate string) invoice.Line {
 	return invoice.Line{Description: desc, Quantity: dec(qty), UnitPrice: eur(price), TaxCategory: cat, TaxRate: dec(rate)}

@@ -21,7 +21,8 @@
 //
 // [ReadCII] and [ReadUBL] read documents from other systems (or returned by
 // a platform) into a Document; malformed input is a *SyntaxError, never a
-// silently wrong amount.
+// silently wrong amount. [Document.Draft] turns a document into an invoice
+// draft of the SDK when the SDK's totals engine gives the same totals.
 //
 // Instalments: EN 16931 has one due date (BT-9). A document with several
 // instalments carries the first due date and the whole schedule in the
