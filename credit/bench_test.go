@@ -51,7 +51,7 @@ func BenchmarkCheckAtPlacing10kOpenItems(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := acme.Credit().CreateProfile(ctx, prof); err != nil {
+	if err := acme.CreditProfiles().CreateProfile(ctx, prof); err != nil {
 		b.Fatal(err)
 	}
 	tr, err := credit.NewTracker("acme", credit.StoreSource{Orders: acme.Orders(), Invoices: acme.Invoices()})
@@ -59,7 +59,7 @@ func BenchmarkCheckAtPlacing10kOpenItems(b *testing.B) {
 		b.Fatal(err)
 	}
 	tr.Reset(map[o2c.CustomerID]credit.Position{cust: {Customer: cust, Items: openItems(cust, 10_000, asOf)}})
-	checker, err := credit.NewChecker(credit.Options{Store: acme.Credit(), Source: tr, Clock: o2c.NewManualClock(now)})
+	checker, err := credit.NewChecker(credit.Options{Store: acme.CreditProfiles(), Source: tr, Clock: o2c.NewManualClock(now)})
 	if err != nil {
 		b.Fatal(err)
 	}

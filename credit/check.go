@@ -46,8 +46,10 @@ type Checks struct {
 	Risk bool
 }
 
-// AllChecks runs every check.
-var AllChecks = Checks{Limit: true, Overdue: true, Blocked: true, Review: true, Risk: true}
+// AllChecks returns the checks that run every check.
+func AllChecks() Checks {
+	return Checks{Limit: true, Overdue: true, Blocked: true, Review: true, Risk: true}
+}
 
 // Tolerance is how much an order released from a hold may grow before a
 // later check point holds it again: the lower of Amount (in the order's
@@ -103,7 +105,7 @@ type Policy struct {
 
 func (p Policy) checks(at Point) Checks {
 	if p.Points == nil {
-		return AllChecks
+		return AllChecks()
 	}
 	return p.Points[at]
 }

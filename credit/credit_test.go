@@ -22,14 +22,14 @@ func TestGroupLimitSharedByMembers(t *testing.T) {
 	db := memory.New()
 	s := db.MustTenant("acme")
 	clock := o2c.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	checker, err := credit.NewChecker(credit.Options{Store: s.Credit(), Source: credit.StoreSource{Orders: s.Orders(), Invoices: s.Invoices()},
+	checker, err := credit.NewChecker(credit.Options{Store: s.CreditProfiles(), Source: credit.StoreSource{Orders: s.Orders(), Invoices: s.Invoices()},
 		Clock: clock, DefaultLimit: eur("100.00")})
 	require.NoError(t, err)
 	orders, _ := order.NewService(s.Orders(), order.Options{Clock: clock, Credit: checker})
 	a, b, loner := o2c.NewCustomerID(), o2c.NewCustomerID(), o2c.NewCustomerID()
-	require.NoError(t, s.Credit().CreateGroup(ctx, &credit.Group{Code: "DUPONT", Limit: eur("5000.00")}))
-	require.NoError(t, s.Credit().CreateProfile(ctx, &credit.Profile{Customer: a, Group: "DUPONT"}))
-	require.NoError(t, s.Credit().CreateProfile(ctx, &credit.Profile{Customer: b, Group: "DUPONT"}))
+	require.NoError(t, s.CreditProfiles().CreateGroup(ctx, &credit.Group{Code: "DUPONT", Limit: eur("5000.00")}))
+	require.NoError(t, s.CreditProfiles().CreateProfile(ctx, &credit.Profile{Customer: a, Group: "DUPONT"}))
+	require.NoError(t, s.CreditProfiles().CreateProfile(ctx, &credit.Profile{Customer: b, Group: "DUPONT"}))
 	place := func(c o2c.CustomerID, price string) *order.Order {
 		o, err := orders.Create(ctx, order.Details{Customer: c, Currency: o2c.EUR, Lines: zeroRated(eur(price))})
 		require.NoError(t, err)
@@ -48,7 +48,7 @@ func TestGroupLimitSharedByMembers(t *testing.T) {
 
 	// no profile: the tenant default applies
 	o := place(loner, "150.00")
-	dec, _ := o.Credit()
+	dec, _ := o.CreditDecision()
 	assert.Equal(t, []string{order.ReasonCreditLimit}, dec.Reasons)
 	assert.Contains(t, dec.Message, "credit limit 100.00 EUR exceeded by 50.00 EUR")
 }
@@ -57,11 +57,11 @@ func TestMissingRateRefusesCheck(t *testing.T) {
 	ctx := context.Background()
 	db := memory.New()
 	s := db.MustTenant("acme")
-	checker, err := credit.NewChecker(credit.Options{Store: s.Credit(), Source: credit.StoreSource{Orders: s.Orders(), Invoices: s.Invoices()}})
+	checker, err := credit.NewChecker(credit.Options{Store: s.CreditProfiles(), Source: credit.StoreSource{Orders: s.Orders(), Invoices: s.Invoices()}})
 	require.NoError(t, err)
 	orders, _ := order.NewService(s.Orders(), order.Options{Credit: checker})
 	c := o2c.NewCustomerID()
-	require.NoError(t, s.Credit().CreateProfile(ctx, &credit.Profile{Customer: c, Limit: eur("1000.00")}))
+	require.NoError(t, s.CreditProfiles().CreateProfile(ctx, &credit.Profile{Customer: c, Limit: eur("1000.00")}))
 	o, err := orders.Create(ctx, order.Details{Customer: c, Currency: o2c.USD, Lines: zeroRated(o2c.MustMoney("10.00", "USD"))})
 	require.NoError(t, err)
 	_, err = orders.Place(ctx, o.ID(), "")

@@ -29,7 +29,7 @@ func newCheckEnv(t *testing.T, opts credit.Options) *checkEnv {
 	t.Helper()
 	s := memory.New().MustTenant("acme")
 	clock := o2c.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	opts.Store, opts.Source, opts.Clock = s.Credit(), credit.StoreSource{Orders: s.Orders(), Invoices: s.Invoices()}, clock
+	opts.Store, opts.Source, opts.Clock = s.CreditProfiles(), credit.StoreSource{Orders: s.Orders(), Invoices: s.Invoices()}, clock
 	checker, err := credit.NewChecker(opts)
 	require.NoError(t, err)
 	orders, err := order.NewService(s.Orders(), order.Options{Clock: clock, Credit: checker})
@@ -59,7 +59,7 @@ func (e *checkEnv) check(o *order.Order) credit.Result {
 func (e *checkEnv) profile(p *credit.Profile) o2c.CustomerID {
 	e.t.Helper()
 	p.Customer = o2c.NewCustomerID()
-	require.NoError(e.t, e.store.Credit().CreateProfile(context.Background(), p))
+	require.NoError(e.t, e.store.CreditProfiles().CreateProfile(context.Background(), p))
 	return p.Customer
 }
 
@@ -160,7 +160,7 @@ func TestEnforcedLimitIsCappedByInsuredCover(t *testing.T) {
 
 	t.Run("a group limit is not capped by one member's cover", func(t *testing.T) {
 		e := newCheckEnv(t, credit.Options{})
-		require.NoError(t, e.store.Credit().CreateGroup(context.Background(), &credit.Group{Code: "DUPONT", Limit: eur("5000.00")}))
+		require.NoError(t, e.store.CreditProfiles().CreateGroup(context.Background(), &credit.Group{Code: "DUPONT", Limit: eur("5000.00")}))
 		c := e.profile(&credit.Profile{Group: "DUPONT", Insurance: cover(eur("1000.00"), o2c.MustDate(2026, 12, 31))})
 		res := e.check(e.place(c, eur("3000.00"), o2c.Date{}))
 		assert.Equal(t, credit.LimitGroup, res.LimitSource)

@@ -110,7 +110,7 @@ func TestPropertyFittingOrderNeverHeldForLimit(t *testing.T) {
 		s := db.MustTenant("acme")
 		clock := o2c.NewManualClock(time.Date(2026, 6, 30, 9, 0, 0, 0, time.UTC))
 		rules := credit.Rules{Horizon: rapid.IntRange(0, 60).Draw(t, "horizon"), KeepDisputed: rapid.Bool().Draw(t, "keep"), ExcludeHeld: rapid.Bool().Draw(t, "excl")}
-		checker, err := credit.NewChecker(credit.Options{Store: s.Credit(), Source: credit.StoreSource{Orders: s.Orders(), Invoices: s.Invoices()},
+		checker, err := credit.NewChecker(credit.Options{Store: s.CreditProfiles(), Source: credit.StoreSource{Orders: s.Orders(), Invoices: s.Invoices()},
 			Rates: rates, Rules: rules, Clock: clock, Policy: credit.Policy{Points: map[credit.Point]credit.Checks{credit.PointOrder: {Limit: true}}}})
 		require.NoError(t, err)
 		orders, _ := order.NewService(s.Orders(), order.Options{Clock: clock})
@@ -132,7 +132,7 @@ func TestPropertyFittingOrderNeverHeldForLimit(t *testing.T) {
 		// a limit at or above what the order brings the exposure to
 		l, err := first.Projected.Add(o2c.FromMinor(rapid.Int64Range(0, 100_000).Draw(t, "headroom"), o2c.EUR))
 		require.NoError(t, err)
-		require.NoError(t, s.Credit().CreateProfile(ctx, &credit.Profile{Customer: cust, Limit: l}))
+		require.NoError(t, s.CreditProfiles().CreateProfile(ctx, &credit.Profile{Customer: cust, Limit: l}))
 		res, err := checker.Check(ctx, probe, credit.PointOrder)
 		require.NoError(t, err)
 		require.Equal(t, order.CreditApproved, res.Outcome, res.Message())
@@ -271,7 +271,7 @@ func TestPropertyIncrementalEqualsRecompute(t *testing.T) {
 			rules := credit.Rules{Horizon: horizon, KeepDisputed: rapid.Bool().Draw(t, fmt.Sprintf("keep%d", i))}
 			results := make([]credit.Result, 0, 2)
 			for _, source := range []credit.Source{src, tracker} {
-				checker, err := credit.NewChecker(credit.Options{Store: s.Credit(), Source: source, Rates: rates, Rules: rules,
+				checker, err := credit.NewChecker(credit.Options{Store: s.CreditProfiles(), Source: source, Rates: rates, Rules: rules,
 					Policy: policy, DefaultLimit: limit, Clock: clock})
 				require.NoError(t, err)
 				res, err := checker.Check(ctx, probe, credit.PointOrder)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/cashcycle/sdk/o2c"
 	"github.com/cashcycle/sdk/order"
 	"github.com/cashcycle/sdk/outbox"
+	"github.com/cashcycle/sdk/telemetry"
 )
 
 // Stores are one tenant's stores from one adapter. *memory.Store and
@@ -30,7 +30,7 @@ type Stores interface {
 	Payments() invoice.PaymentStore
 	InvoiceNumbers() invoice.NumberStore
 	Customers() customer.Store
-	Credit() credit.Store
+	CreditProfiles() credit.Store
 	Dunning() dunning.Store
 	Matching() matching.Store
 	Outbox() outbox.Store
@@ -101,7 +101,12 @@ type Config struct {
 	// Clock is the clock of every service (nil: the system clock).
 	Clock o2c.Clock
 	// Logger receives one debug record per cross-domain step (nil: discard).
+	// It is also the logger of every service whose own options name none.
 	Logger *slog.Logger
+	// Telemetry are the tracer and meter providers of the cycle and of
+	// every service (nil providers: no-op); its Logger, when set, replaces
+	// Logger.
+	Telemetry telemetry.Options
 
 	// Invoicing is the invoicing policy, terms, numbering and tolerance.
 	Invoicing Invoicing
@@ -147,6 +152,7 @@ type Cycle struct {
 	tx        o2c.Transactor
 	clock     o2c.Clock
 	log       *slog.Logger
+	obs       *telemetry.T
 	invoicing Invoicing
 	loc       *time.Location
 	rules     credit.Rules
@@ -186,10 +192,12 @@ func New(cfg Config) (*Cycle, error) {
 	}
 	st := cfg.Stores
 	clock := o2c.ClockOrSystem(cfg.Clock)
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	tel := cfg.Telemetry
+	if tel.Logger == nil {
+		tel.Logger = cfg.Logger
 	}
+	obs := telemetry.New(tel)
+	log := obs.Logger()
 	inv := cfg.Invoicing
 	if inv.DefaultTerms == (invoice.Terms{}) {
 		inv.DefaultTerms = invoice.NetTerms(30)
@@ -198,10 +206,10 @@ func New(cfg Config) (*Cycle, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	c := &Cycle{stores: st, tx: cfg.Tx, clock: clock, log: log, invoicing: inv, loc: loc}
+	c := &Cycle{stores: st, tx: cfg.Tx, clock: clock, log: log, obs: obs, invoicing: inv, loc: loc}
 
 	co := cfg.Credit
-	co.Store = st.Credit()
+	co.Store = st.CreditProfiles()
 	co.Source = credit.StoreSource{Orders: st.Orders(), Invoices: st.Invoices()}
 	co.Tx = cfg.Tx
 	if co.Clock == nil {
@@ -281,8 +289,9 @@ func (c *Cycle) Orders() *order.Service { return c.orders }
 // orders delivered.
 func (c *Cycle) Invoices() *invoice.Service { return c.invoices }
 
-// Credit returns the credit checker (the order service's credit check).
-func (c *Cycle) Credit() *credit.Checker { return c.checker }
+// CreditChecker returns the credit checker (the order service's credit
+// check, holds and releases, credit profiles and limits).
+func (c *Cycle) CreditChecker() *credit.Checker { return c.checker }
 
 // Dunning returns the dunning service.
 func (c *Cycle) Dunning() *dunning.Service { return c.dunning }
@@ -304,6 +313,15 @@ func (c *Cycle) Policy() InvoicingPolicy { return c.invoicing.Policy }
 // AutoApprove the order is approved.
 func (c *Cycle) ReleaseOrder(ctx context.Context, id order.ID, by, note string) (*order.Order, error) {
 	return c.checker.Release(ctx, c.orders, id, by, note)
+}
+
+// Ship records a shipment of an order (order.Service.Ship): with
+// [Cycle.ConfirmDelivery] the fulfilment steps of the cycle live in one
+// place.
+func (c *Cycle) Ship(ctx context.Context, id order.ID, ref string, lines ...order.LineQuantity) (*order.Order, error) {
+	ctx, end := c.obs.Start(ctx, "cycle.Ship")
+	o, err := c.orders.Ship(ctx, id, ref, lines...)
+	return o, end(err)
 }
 
 // ConfirmDelivery confirms a delivery of an order and, in the same

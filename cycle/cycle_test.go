@@ -37,7 +37,7 @@ func TestNewValidates(t *testing.T) {
 		"tx":            func(c *cycle.Config) { c.Tx = nil },
 		"notifier":      func(c *cycle.Config) { c.Notifier = nil },
 		"policy":        func(c *cycle.Config) { c.Invoicing.Policy = 9 },
-		"credit store":  func(c *cycle.Config) { c.Credit.Store = st.Credit() },
+		"credit store":  func(c *cycle.Config) { c.Credit.Store = st.CreditProfiles() },
 		"dunning items": func(c *cycle.Config) { c.Dunning.Items = st.Invoices() },
 		"dunning plan":  func(c *cycle.Config) { c.Dunning.DefaultPlan = "nope" },
 	} {
@@ -56,7 +56,7 @@ func TestNewValidates(t *testing.T) {
 	assert.Equal(t, cycle.BillPerOrder, c.Policy())
 	assert.NotNil(t, c.Orders())
 	assert.NotNil(t, c.Invoices())
-	assert.NotNil(t, c.Credit())
+	assert.NotNil(t, c.CreditChecker())
 	assert.NotNil(t, c.Dunning())
 	assert.NotNil(t, c.Matching())
 }
@@ -176,7 +176,7 @@ func TestCreditHoldAndRelease(t *testing.T) {
 	o2, err = c.ReleaseOrder(ctx, o2.ID(), "carol.credit", "bank guarantee received")
 	require.NoError(t, err)
 	assert.Equal(t, order.StateApproved, o2.State())
-	rel, err := c.Stores().Credit().GetRelease(ctx, o2.ID())
+	rel, err := c.Stores().CreditProfiles().GetRelease(ctx, o2.ID())
 	require.NoError(t, err)
 	assert.Equal(t, "carol.credit", rel.By)
 }

@@ -76,7 +76,7 @@ func ExampleNew() {
 	cu, _ := customer.New("acme", customer.Details{Number: "C-1", LegalName: "Globex SAS"}, clock.Now())
 	_ = c.Customers().Create(ctx, cu)
 	limit, _ := credit.NewProfile(cu.ID, o2c.MustMoney("1000.00", "EUR"))
-	_ = acme.Credit().CreateProfile(ctx, limit)
+	_ = acme.CreditProfiles().CreateProfile(ctx, limit)
 
 	o, _ := c.Orders().Create(ctx, order.Details{Customer: cu.ID, Currency: o2c.EUR, PaymentTerms: "NET30", Lines: []order.LineSpec{
 		{SKU: "BOLT", Description: "Steel bolt M8", Quantity: dec("10"), UnitPrice: o2c.MustMoney("12.50", "EUR"), TaxCategory: tax.Standard, TaxRate: dec("20")},

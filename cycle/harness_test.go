@@ -105,7 +105,7 @@ func newCustomer(t testing.TB, c *cycle.Cycle, tenant o2c.TenantID, now time.Tim
 	require.NoError(t, c.Customers().Create(ctx, cu))
 	prof, err := credit.NewProfile(cu.ID, eur(limit))
 	require.NoError(t, err)
-	require.NoError(t, c.Stores().Credit().CreateProfile(ctx, prof))
+	require.NoError(t, c.Stores().CreditProfiles().CreateProfile(ctx, prof))
 	return cu
 }
 

@@ -28,7 +28,7 @@ func termsCustomer(t *testing.T, c *cycle.Cycle, n int, defaultTerms string) *cu
 	require.NoError(t, c.Customers().Create(ctx, cu))
 	prof, err := credit.NewProfile(cu.ID, eur("100000.00"))
 	require.NoError(t, err)
-	require.NoError(t, c.Stores().Credit().CreateProfile(ctx, prof))
+	require.NoError(t, c.Stores().CreditProfiles().CreateProfile(ctx, prof))
 	return cu
 }
 

@@ -43,6 +43,8 @@ type MemoryNotifier struct {
 	mu        sync.Mutex
 	delivered map[string]Delivery
 	order     []string
+	refused   []Delivery
+	repeats   int
 	calls     map[string]int
 	failAfter int // -1: never
 }
@@ -74,9 +76,11 @@ func (n *MemoryNotifier) Deliver(ctx context.Context, d Delivery) error {
 	defer n.mu.Unlock()
 	n.calls[d.Key]++
 	if _, ok := n.delivered[d.Key]; ok {
+		n.repeats++
 		return nil
 	}
 	if n.failAfter == 0 {
+		n.refused = append(n.refused, d)
 		return ErrInjected
 	}
 	if n.failAfter > 0 {
@@ -85,6 +89,35 @@ func (n *MemoryNotifier) Deliver(ctx context.Context, d Delivery) error {
 	n.delivered[d.Key] = d
 	n.order = append(n.order, d.Key)
 	return nil
+}
+
+// Letters returns the letters delivered, each once, in delivery order.
+func (n *MemoryNotifier) Letters() []Delivery {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	out := make([]Delivery, len(n.order))
+	for i, k := range n.order {
+		out[i] = n.delivered[k]
+	}
+	return out
+}
+
+// Refused returns the deliveries the notifier did not accept (it was told
+// to fail, see FailAfter), in the order they were offered: the letters
+// that stay pending for a later attempt. A letter refused and later
+// accepted appears here and in Letters.
+func (n *MemoryNotifier) Refused() []Delivery {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return slices.Clone(n.refused)
+}
+
+// Repeats returns how many offers were for keys already accepted (at
+// least once delivery): acknowledged, not recorded again.
+func (n *MemoryNotifier) Repeats() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.repeats
 }
 
 // Keys returns the delivered keys in delivery order.

@@ -131,13 +131,3 @@ func failedAsserts(t *testing.T, name string, svrl []byte) []failure {
 	}
 	return out
 }
-
-func fatal(fs []failure) []string {
-	var out []string
-	for _, f := range fs {
-		if f.Flag == "fatal" {
-			out = append(out, f.String())
-		}
-	}
-	return out
-}

@@ -24,7 +24,7 @@ func TestNetForGross(t *testing.T) {
 			cat = tax.ZeroRated
 		}
 		line := Line{Description: "Deposit", Quantity: decimal.NewFromInt(1), TaxCategory: cat, TaxRate: decimal.RequireFromString(rate)}
-		for _, p := range []tax.RoundingPolicy{tax.DefaultPolicy, {Method: tax.PerLine, Mode: o2c.RoundHalfEven}} {
+		for _, p := range []tax.RoundingPolicy{tax.DefaultPolicy(), {Method: tax.PerLine, Mode: o2c.RoundHalfEven}} {
 			reached := map[int64]bool{}
 			for n := int64(1); n <= 3100; n++ {
 				l := line
@@ -54,6 +54,6 @@ func TestNetForGross(t *testing.T) {
 	}
 	assert.Positive(t, unreachable, "some grosses are unreachable at these rates")
 	// at 100 %, 0.01 cannot be reached and nothing positive is below it
-	_, err := netForGross(Line{Description: "d", Quantity: decimal.NewFromInt(1), TaxCategory: tax.Standard, TaxRate: decimal.NewFromInt(100)}, o2c.FromMinor(1, o2c.EUR), tax.DefaultPolicy)
+	_, err := netForGross(Line{Description: "d", Quantity: decimal.NewFromInt(1), TaxCategory: tax.Standard, TaxRate: decimal.NewFromInt(100)}, o2c.FromMinor(1, o2c.EUR), tax.DefaultPolicy())
 	require.ErrorIs(t, err, o2c.ErrValidation)
 }

@@ -20,20 +20,20 @@ type NumberStore interface {
 	// Next draws the next number of series: 1 for a new series, then one
 	// more than the last number drawn by a committed transaction. It joins
 	// the transaction carried by ctx (see o2c.Transactor). A series must
-	// match [SeriesPattern] (a *o2c.ValidationError otherwise).
+	// pass [CheckSeries] (a *o2c.ValidationError otherwise).
 	Next(ctx context.Context, series string) (int64, error)
 	// Last returns the last number drawn in series, 0 if none.
 	Last(ctx context.Context, series string) (int64, error)
 }
 
-// SeriesPattern is what a series name may look like: 1 to 64 letters,
+// seriesPattern is what a series name may look like: 1 to 64 letters,
 // digits, '-', '_', '/' and '.'.
-var SeriesPattern = regexp.MustCompile(`^[A-Za-z0-9/._-]{1,64}$`)
+var seriesPattern = regexp.MustCompile(`^[A-Za-z0-9/._-]{1,64}$`)
 
-// CheckSeries returns a *o2c.ValidationError unless series matches
-// [SeriesPattern]. Stores call it.
+// CheckSeries returns a *o2c.ValidationError unless series is 1 to 64
+// letters, digits, '-', '_', '/' and '.'. Stores call it.
 func CheckSeries(series string) error {
-	if !SeriesPattern.MatchString(series) {
+	if !seriesPattern.MatchString(series) {
 		return invalid("series", "must be 1-64 letters, digits, '-', '_', '/' or '.'", series)
 	}
 	return nil

@@ -391,7 +391,7 @@ func mtEndsStatement(lr *mtLineReader, pending *[]pendingLine) bool {
 		var no int
 		var ok bool
 		if i < len(*pending) {
-			ln, no = (*pending)[i].text, (*pending)[i].no
+			ln = (*pending)[i].text
 			ok = true
 		} else {
 			if i >= mtEndLookahead {

@@ -388,7 +388,7 @@ func TestMT940Refused(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			in := []byte(c.in)
-			if in == nil || len(in) == 0 {
+			if len(in) == 0 {
 				var err error
 				in, err = os.ReadFile("testdata/mt940/cmxl/mt940.sta")
 				require.NoError(t, err)

@@ -44,7 +44,7 @@ func Example() {
 	fmt.Printf("net %s, tax %s, gross %s, deposit %s\n", t.Net, t.Tax, t.Gross, o.DepositDue())
 
 	o, _ = svc.Place(ctx, o.ID(), "jane")
-	c, _ := o.Credit()
+	c, _ := o.CreditDecision()
 	fmt.Println(o.State(), c.Reasons)
 	o, _ = svc.Release(ctx, o.ID(), "marie", "deposit received")
 	o, _ = svc.Approve(ctx, o.ID(), "desk")

@@ -434,8 +434,8 @@ func (o *Order) DepositDue() o2c.Money {
 	return o2c.Zero(o.details.Currency)
 }
 
-// Credit returns the last credit decision applied to the order, if any.
-func (o *Order) Credit() (CreditDecision, bool) {
+// CreditDecision returns the last credit decision applied to the order, if any.
+func (o *Order) CreditDecision() (CreditDecision, bool) {
 	if o.credit == nil {
 		return CreditDecision{}, false
 	}

@@ -83,7 +83,7 @@ func TestTotalsDepositAndDetails(t *testing.T) {
 	assert.Equal(t, "11.88 EUR", tot.Lines[0].Net.String(), "1000 x 0.0125 less 5 % is 11.875, rounded half up")
 	require.Len(t, tot.Breakdown, 3)
 	assert.Equal(t, "89.26 EUR", o.DepositDue().String(), "30 % of 297.53")
-	assert.Equal(t, tax.DefaultPolicy, o.Rounding())
+	assert.Equal(t, tax.DefaultPolicy(), o.Rounding())
 	assert.Equal(t, order.StateDraft, o.State())
 	assert.Equal(t, "PO-2026-0042", o.CustomerReference())
 	assert.Equal(t, "NET30", o.PaymentTerms())
@@ -320,7 +320,7 @@ func TestCreditHoldReleaseRejectKeepWhoAndWhy(t *testing.T) {
 	require.ErrorIs(t, o.ApplyCredit(now, order.HoldCredit("", "Not A Code")), o2c.ErrValidation)
 	require.NoError(t, o.ApplyCredit(now, order.HoldCredit("limit 1000 EUR exceeded by 297.53", order.ReasonCreditLimit, order.ReasonOverdueItems)))
 	assert.Equal(t, order.StateOnCreditHold, o.State())
-	d, ok := o.Credit()
+	d, ok := o.CreditDecision()
 	require.True(t, ok)
 	assert.Equal(t, []string{"credit_limit_exceeded", "overdue_items"}, d.Reasons)
 

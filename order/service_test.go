@@ -122,7 +122,7 @@ func TestCreditCheckOnPlaceAndOnAmend(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, order.StatePlaced, placed.State())
 	assert.Equal(t, []string{"placed 297.53 EUR"}, calls, "the checker sees the order as placed")
-	d, _ := placed.Credit()
+	d, _ := placed.CreditDecision()
 	assert.Equal(t, order.CreditApproved, d.Outcome)
 
 	// amending the placed order checks again; now it is over the limit
@@ -133,7 +133,7 @@ func TestCreditCheckOnPlaceAndOnAmend(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, order.StateOnCreditHold, held.State())
 	assert.Equal(t, []string{"placed 297.53 EUR", "placed 318.62 EUR"}, calls)
-	d, _ = held.Credit()
+	d, _ = held.CreditDecision()
 	assert.Equal(t, []string{order.ReasonCreditLimit}, d.Reasons)
 
 	_, err = h.svc.Amend(ctx, o.ID(), "jane", nil)

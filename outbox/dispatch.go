@@ -80,16 +80,19 @@ type Backoff struct {
 	Jitter  float64
 }
 
-// DefaultBackoff retries after about 1s, 2s, 4s, ... up to one hour.
-var DefaultBackoff = Backoff{Initial: time.Second, Max: time.Hour, Jitter: 0.2}
+// DefaultBackoff returns the backoff of the zero [Backoff]: retries after
+// about 1s, 2s, 4s, ... up to one hour.
+func DefaultBackoff() Backoff {
+	return Backoff{Initial: time.Second, Max: time.Hour, Jitter: 0.2}
+}
 
 // Delay returns the wait after the attempt-th failed attempt (1-based).
 func (b Backoff) Delay(attempt int) time.Duration {
 	if b == (Backoff{}) {
-		b = DefaultBackoff
+		b = DefaultBackoff()
 	}
 	if b.Initial <= 0 {
-		b.Initial = DefaultBackoff.Initial
+		b.Initial = DefaultBackoff().Initial
 	}
 	if b.Max < b.Initial {
 		b.Max = b.Initial

@@ -11,12 +11,17 @@ import (
 
 // Limits on line figures. They keep every sum [Compute] makes far below
 // [o2c.MaxIntegerDigits], so totals always encode and store.
-var (
+const (
 	// MaxQuantity is the largest absolute quantity of a line (10^9).
-	MaxQuantity = decimal.New(1, 9)
+	MaxQuantity = 1_000_000_000
 	// MaxLineNet is the bound on a line's absolute exact net amount
 	// (10^14): [MaxLines] such lines, with tax, still total below 10^18.
-	MaxLineNet = decimal.New(1, 14)
+	MaxLineNet = 100_000_000_000_000
+)
+
+var (
+	maxQuantity = decimal.NewFromInt(MaxQuantity)
+	maxLineNet  = decimal.NewFromInt(MaxLineNet)
 )
 
 // MaxLines is the largest number of lines [Compute] accepts.
@@ -49,16 +54,16 @@ func (l Line) Validate() error {
 	switch {
 	case l.UnitPrice.Currency().IsZero():
 		return &o2c.ValidationError{Field: "unit_price", Rule: "is required (an amount with a currency)"}
-	case l.Quantity.Abs().GreaterThan(MaxQuantity):
-		return &o2c.ValidationError{Field: "quantity", Rule: "must be at most " + MaxQuantity.String() + " in absolute value", Value: l.Quantity.String()}
+	case l.Quantity.Abs().GreaterThan(maxQuantity):
+		return &o2c.ValidationError{Field: "quantity", Rule: "must be at most " + maxQuantity.String() + " in absolute value", Value: l.Quantity.String()}
 	case l.DiscountPercent.IsNegative() || l.DiscountPercent.GreaterThan(hundred):
 		return &o2c.ValidationError{Field: "discount_percent", Rule: "must be from 0 to 100", Value: l.DiscountPercent.String()}
 	}
 	if err := l.Category.CheckRate(l.Rate); err != nil {
 		return err
 	}
-	if l.ExactNet().Abs().GreaterThanOrEqual(MaxLineNet) {
-		return &o2c.ValidationError{Field: "net", Rule: "quantity × unit price must stay below " + MaxLineNet.String(), Value: l.ExactNet().String()}
+	if l.ExactNet().Abs().GreaterThanOrEqual(maxLineNet) {
+		return &o2c.ValidationError{Field: "net", Rule: "quantity × unit price must stay below " + maxLineNet.String(), Value: l.ExactNet().String()}
 	}
 	return nil
 }

@@ -22,7 +22,7 @@ func line(qty, price string, disc string, cat tax.Category, rate string) tax.Lin
 func TestPerDocumentAndPerLineDiffer(t *testing.T) {
 	// three lines of 0.33 at 20 %: 0.066 each
 	ls := []tax.Line{line("1", "0.33", "0", tax.Standard, "20"), line("1", "0.33", "0", tax.Standard, "20"), line("1", "0.33", "0", tax.Standard, "20")}
-	doc, err := tax.Compute(o2c.EUR, ls, tax.DefaultPolicy)
+	doc, err := tax.Compute(o2c.EUR, ls, tax.DefaultPolicy())
 	require.NoError(t, err)
 	assert.Equal(t, "0.99 EUR", doc.Net.String())
 	assert.Equal(t, "0.20 EUR", doc.Tax.String(), "0.99 x 20 % = 0.198, rounded once")
@@ -52,7 +52,7 @@ func TestBreakdownGroupsByCategoryAndRate(t *testing.T) {
 		line("1", "7", "0", tax.Standard, "20.00"),
 		line("1", "2", "0", tax.Exempt, "0"),
 	}
-	tot, err := tax.Compute(o2c.EUR, ls, tax.DefaultPolicy)
+	tot, err := tax.Compute(o2c.EUR, ls, tax.DefaultPolicy())
 	require.NoError(t, err)
 	var rows []string
 	for _, s := range tot.Breakdown {
@@ -70,21 +70,21 @@ func TestBreakdownGroupsByCategoryAndRate(t *testing.T) {
 }
 
 func TestZeroAndThreeDigitCurrencies(t *testing.T) {
-	jpy, err := tax.Compute(o2c.JPY, []tax.Line{{Quantity: dec("3"), UnitPrice: o2c.MustMoney("333", "JPY"), Category: tax.Standard, Rate: dec("10")}}, tax.DefaultPolicy)
+	jpy, err := tax.Compute(o2c.JPY, []tax.Line{{Quantity: dec("3"), UnitPrice: o2c.MustMoney("333", "JPY"), Category: tax.Standard, Rate: dec("10")}}, tax.DefaultPolicy())
 	require.NoError(t, err)
 	assert.Equal(t, "999 JPY", jpy.Net.String())
 	assert.Equal(t, "100 JPY", jpy.Tax.String())
-	kwd, err := tax.Compute(o2c.KWD, []tax.Line{{Quantity: dec("1"), UnitPrice: o2c.MustMoney("1.2345", "KWD"), Category: tax.ZeroRated}}, tax.DefaultPolicy)
+	kwd, err := tax.Compute(o2c.KWD, []tax.Line{{Quantity: dec("1"), UnitPrice: o2c.MustMoney("1.2345", "KWD"), Category: tax.ZeroRated}}, tax.DefaultPolicy())
 	require.NoError(t, err)
 	assert.Equal(t, "1.235 KWD", kwd.Gross.String())
-	empty, err := tax.Compute(o2c.EUR, nil, tax.DefaultPolicy)
+	empty, err := tax.Compute(o2c.EUR, nil, tax.DefaultPolicy())
 	require.NoError(t, err)
 	assert.True(t, empty.Gross.IsZero())
 	assert.Empty(t, empty.Breakdown)
 }
 
 func TestComputeRefusesBadLines(t *testing.T) {
-	_, err := tax.Compute(o2c.EUR, []tax.Line{line("1", "1", "0", tax.Standard, "20"), {Quantity: dec("1"), UnitPrice: o2c.MustMoney("1", "USD"), Category: tax.Standard, Rate: dec("20")}}, tax.DefaultPolicy)
+	_, err := tax.Compute(o2c.EUR, []tax.Line{line("1", "1", "0", tax.Standard, "20"), {Quantity: dec("1"), UnitPrice: o2c.MustMoney("1", "USD"), Category: tax.Standard, Rate: dec("20")}}, tax.DefaultPolicy())
 	var me *o2c.CurrencyMismatchError
 	require.ErrorAs(t, err, &me)
 	assert.Equal(t, "totals of lines[1]", me.Op)
@@ -98,7 +98,7 @@ func TestComputeRefusesBadLines(t *testing.T) {
 		"lines[0].unit_price":       {Quantity: dec("1"), Category: tax.ZeroRated},
 	}
 	for field, l := range cases {
-		_, err := tax.Compute(o2c.EUR, []tax.Line{l}, tax.DefaultPolicy)
+		_, err := tax.Compute(o2c.EUR, []tax.Line{l}, tax.DefaultPolicy())
 		var ve *o2c.ValidationError
 		require.ErrorAs(t, err, &ve, field)
 		assert.Equal(t, field, ve.Field)
@@ -111,11 +111,11 @@ func TestComputeRefusesBadLines(t *testing.T) {
 	}
 	require.NoError(t, tax.CanaryIslands.CheckRate(dec("7")))
 	require.NoError(t, tax.CeutaMelilla.CheckRate(dec("0")))
-	_, err = tax.Compute(o2c.Currency{}, nil, tax.DefaultPolicy)
+	_, err = tax.Compute(o2c.Currency{}, nil, tax.DefaultPolicy())
 	require.ErrorIs(t, err, o2c.ErrValidation)
 	_, err = tax.Compute(o2c.EUR, nil, tax.RoundingPolicy{Method: 9})
 	require.ErrorIs(t, err, o2c.ErrValidation)
-	_, err = tax.Compute(o2c.EUR, make([]tax.Line, tax.MaxLines+1), tax.DefaultPolicy)
+	_, err = tax.Compute(o2c.EUR, make([]tax.Line, tax.MaxLines+1), tax.DefaultPolicy())
 	require.ErrorIs(t, err, o2c.ErrValidation)
 }
 
@@ -131,7 +131,7 @@ func TestCodecs(t *testing.T) {
 	require.NoError(t, p.Method.UnmarshalText([]byte("per-line")))
 	assert.Equal(t, tax.PerLine, p.Method)
 	require.ErrorIs(t, p.Method.UnmarshalText([]byte("whenever")), o2c.ErrValidation)
-	assert.Equal(t, "per-document/half-up", tax.DefaultPolicy.String())
+	assert.Equal(t, "per-document/half-up", tax.DefaultPolicy().String())
 }
 
 var categories = []struct {
@@ -256,7 +256,7 @@ func BenchmarkCompute(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := tax.Compute(o2c.EUR, ls, tax.DefaultPolicy); err != nil {
+		if _, err := tax.Compute(o2c.EUR, ls, tax.DefaultPolicy()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -18,7 +18,7 @@ func ExampleCompute() {
 		{Quantity: decimal.NewFromInt(1), UnitPrice: o2c.MustMoney("150.00", "EUR"),
 			Category: tax.ReverseCharge},
 	}
-	t, err := tax.Compute(o2c.EUR, lines, tax.DefaultPolicy)
+	t, err := tax.Compute(o2c.EUR, lines, tax.DefaultPolicy())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -43,7 +43,7 @@ func ExampleCompute() {
 func ExampleRoundingPolicy() {
 	// three lines of 0.33 EUR at 20 %: the policy decides where tax is rounded
 	l := tax.Line{Quantity: decimal.NewFromInt(1), UnitPrice: o2c.MustMoney("0.33", "EUR"), Category: tax.Standard, Rate: decimal.NewFromInt(20)}
-	for _, p := range []tax.RoundingPolicy{tax.DefaultPolicy, {Method: tax.PerLine}} {
+	for _, p := range []tax.RoundingPolicy{tax.DefaultPolicy(), {Method: tax.PerLine}} {
 		t, _ := tax.Compute(o2c.EUR, []tax.Line{l, l, l}, p)
 		fmt.Printf("%s: tax %s\n", p, t.Tax)
 	}

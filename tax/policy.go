@@ -70,10 +70,13 @@ type RoundingPolicy struct {
 	Mode   o2c.RoundingMode `json:"mode"`
 }
 
-// DefaultPolicy is the zero RoundingPolicy: tax rounded per (category,
-// rate) group on the document, half up (EN 16931, and French and German
-// practice).
-var DefaultPolicy = RoundingPolicy{Method: PerDocument, Mode: o2c.RoundHalfUp}
+// DefaultPolicy returns the zero RoundingPolicy: tax rounded per
+// (category, rate) group on the document, half up (EN 16931, and French and
+// German practice). It is a function so that no caller can change the
+// default under another.
+func DefaultPolicy() RoundingPolicy {
+	return RoundingPolicy{Method: PerDocument, Mode: o2c.RoundHalfUp}
+}
 
 // Validate reports a *[o2c.ValidationError] for an unknown method or mode.
 func (p RoundingPolicy) Validate() error {

@@ -12,14 +12,14 @@ import (
 func TestCreditStoreConformance(t *testing.T) {
 	credittest.RunStoreTests(t, func(t *testing.T) credittest.Harness {
 		db := memory.New()
-		return credittest.Harness{Tx: db, Store: func(tenant o2c.TenantID) credit.Store { return db.MustTenant(tenant).Credit() }}
+		return credittest.Harness{Tx: db, Store: func(tenant o2c.TenantID) credit.Store { return db.MustTenant(tenant).CreditProfiles() }}
 	})
 }
 
 func memoryCreditEnv(t *testing.T) credittest.Env {
 	db := memory.New()
 	s := db.MustTenant("acme")
-	return credittest.Env{Tx: db, Credit: s.Credit(), Orders: s.Orders(), Invoices: s.Invoices(), Payments: s.Payments(),
+	return credittest.Env{Tx: db, Credit: s.CreditProfiles(), Orders: s.Orders(), Invoices: s.Invoices(), Payments: s.Payments(),
 		Numbers: s.InvoiceNumbers(), Outbox: s.Outbox()}
 }
 

@@ -19,9 +19,9 @@ type Credit struct {
 
 var _ credit.Store = (*Credit)(nil)
 
-// Credit returns the tenant's credit store (profiles, group limits,
+// CreditProfiles returns the tenant's credit store (profiles, group limits,
 // releases of credit holds).
-func (s *Store) Credit() credit.Store { return &Credit{db: s.db, tenant: s.tenant} }
+func (s *Store) CreditProfiles() credit.Store { return &Credit{db: s.db, tenant: s.tenant} }
 
 func nullable(s string) any {
 	if s == "" {

@@ -11,7 +11,7 @@ import (
 )
 
 func creditHarness(db *sqlstore.DB) credittest.Harness {
-	return credittest.Harness{Tx: db, Store: func(tenant o2c.TenantID) credit.Store { return db.MustTenant(tenant).Credit() }}
+	return credittest.Harness{Tx: db, Store: func(tenant o2c.TenantID) credit.Store { return db.MustTenant(tenant).CreditProfiles() }}
 }
 
 func TestCreditStoreConformanceSQLite(t *testing.T) {
@@ -29,7 +29,7 @@ func TestCreditStoreConformancePostgres(t *testing.T) {
 
 func sqlCreditEnv(db *sqlstore.DB) credittest.Env {
 	s := db.MustTenant("acme")
-	return credittest.Env{Tx: db, Credit: s.Credit(), Orders: s.Orders(), Invoices: s.Invoices(), Payments: s.Payments(),
+	return credittest.Env{Tx: db, Credit: s.CreditProfiles(), Orders: s.Orders(), Invoices: s.Invoices(), Payments: s.Payments(),
 		Numbers: s.InvoiceNumbers(), Outbox: s.Outbox()}
 }
 

@@ -105,7 +105,7 @@ func scenario(t *testing.T, env Env, mode string) {
 	held := place("1666.67") // 2,000.00 gross
 	require.True(t, held.Totals().Gross.Equal(eur("2000.00")))
 	require.Equal(t, order.StateOnCreditHold, held.State())
-	dec, ok := held.Credit()
+	dec, ok := held.CreditDecision()
 	require.True(t, ok)
 	assert.Equal(t, []string{order.ReasonCreditLimit}, dec.Reasons)
 	assert.Contains(t, dec.Message, "credit limit 10000.00 EUR exceeded by 1000.00 EUR")
@@ -248,7 +248,7 @@ func RunReleaseTests(t *testing.T, newEnv func(t *testing.T) Env) {
 		require.NoError(t, err)
 		o, err = orders.Place(ctx, o.ID(), "")
 		require.NoError(t, err)
-		dec, _ := o.Credit()
+		dec, _ := o.CreditDecision()
 		assert.ElementsMatch(t, []string{credit.ReasonReviewOverdue, order.ReasonRiskClass, order.ReasonCustomerBlocked}, dec.Reasons)
 		assert.Contains(t, dec.Message, "unpaid cheques")
 	})

@@ -126,7 +126,7 @@ func run(ctx context.Context, w io.Writer, dbPath string) error {
 		if err != nil {
 			return err
 		}
-		if err := acme.Credit().CreateProfile(ctx, profile); err != nil {
+		if err := acme.CreditProfiles().CreateProfile(ctx, profile); err != nil {
 			return err
 		}
 		ids = append(ids, cu.ID)
@@ -156,7 +156,7 @@ func run(ctx context.Context, w io.Writer, dbPath string) error {
 		return err
 	}
 	step("order 2 Initech GmbH %s gross: %s", o2.Totals().Gross, o2.State())
-	if d, ok := o2.Credit(); ok {
+	if d, ok := o2.CreditDecision(); ok {
 		step("  why: %s", d.Message)
 	}
 	o2, err = c.ReleaseOrder(ctx, o2.ID(), "anna.credit", "long-standing customer, director approved")

@@ -22,18 +22,19 @@ const module = "github.com/cashcycle/sdk"
 // packages of a strictly lower tier only; test-support packages (suffix
 // "test") sit with their domain and may import it.
 var tiers = map[string]int{
-	"o2c":      0,
-	"customer": 1,
-	"outbox":   1,
-	"tax":      1,
-	"order":    2,
-	"invoice":  2,
-	"credit":   3,
-	"dunning":  3,
-	"matching": 3,
-	"report":   3,
-	"einvoice": 3,
-	"cycle":    4,
+	"o2c":       0,
+	"customer":  1,
+	"outbox":    1,
+	"tax":       1,
+	"order":     2,
+	"invoice":   2,
+	"credit":    3,
+	"dunning":   3,
+	"matching":  3,
+	"report":    3,
+	"einvoice":  3,
+	"cycle":     4,
+	"telemetry": 0,
 }
 
 // forbidden in every domain package, directly or not.

@@ -15,7 +15,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -198,11 +197,5 @@ func (e *env) events(t *testing.T, id string) []string {
 			out = append(out, r.Event.Type)
 		}
 	}
-	return out
-}
-
-func sortedStrings(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
 	return out
 }

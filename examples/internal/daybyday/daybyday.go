@@ -119,7 +119,7 @@ func AdvanceOneDay(ctx context.Context, w io.Writer, db *sqlstore.DB, clock *o2c
 		return err
 	}
 	step("order for %s: %s x PUMP-7, %s gross, %s", cu.LegalName, qty, o.Totals().Gross, o.State())
-	if d, ok := o.Credit(); ok && o.State() == order.StateOnCreditHold {
+	if d, ok := o.CreditDecision(); ok && o.State() == order.StateOnCreditHold {
 		step("  held: %s", d.Message)
 		if o, err = c.ReleaseOrder(ctx, o.ID(), "demo.credit", "reviewed: customer known, order released"); err != nil {
 			return err
@@ -187,7 +187,7 @@ func createCustomer(ctx context.Context, acme *sqlstore.Store, dc demoCustomer, 
 	if err != nil {
 		return nil, err
 	}
-	return cu, acme.Credit().CreateProfile(ctx, p)
+	return cu, acme.CreditProfiles().CreateProfile(ctx, p)
 }
 
 // statementOf builds the day's bank statement: one credit per open invoice
