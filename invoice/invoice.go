@@ -108,7 +108,9 @@ type CreditRef struct {
 	Number     string    `json:"number"`
 	Gross      o2c.Money `json:"gross"`
 	Key        string    `json:"key,omitempty"`
-	Dispute    DisputeID `json:"dispute,omitzero"`
+	// Fingerprint is the canonical hash of the request made under Key.
+	Fingerprint string    `json:"fingerprint,omitempty"`
+	Dispute     DisputeID `json:"dispute,omitzero"`
 }
 
 // CreditOf is what a credit note corrects.

@@ -79,16 +79,19 @@ type PaymentInput struct {
 // Allocation is a part of a payment applied to an invoice (and an
 // instalment of it, or the earliest open instalments when Instalment is 0).
 type Allocation struct {
-	ID             AllocationID `json:"id"`
-	Invoice        ID           `json:"invoice"`
-	InvoiceNumber  string       `json:"invoice_number,omitempty"`
-	Instalment     int          `json:"instalment,omitempty"`
-	Amount         o2c.Money    `json:"amount"`
-	Key            string       `json:"key"`
-	At             time.Time    `json:"at"`
-	Reversed       bool         `json:"reversed,omitempty"`
-	ReversedAt     time.Time    `json:"reversed_at,omitzero"`
-	ReversalReason string       `json:"reversal_reason,omitempty"`
+	ID            AllocationID `json:"id"`
+	Invoice       ID           `json:"invoice"`
+	InvoiceNumber string       `json:"invoice_number,omitempty"`
+	Instalment    int          `json:"instalment,omitempty"`
+	Amount        o2c.Money    `json:"amount"`
+	Key           string       `json:"key"`
+	// Fingerprint is the canonical hash of the request made under Key
+	// (o2c.Fingerprint), compared when the key comes back.
+	Fingerprint    string    `json:"fingerprint,omitempty"`
+	At             time.Time `json:"at"`
+	Reversed       bool      `json:"reversed,omitempty"`
+	ReversedAt     time.Time `json:"reversed_at,omitzero"`
+	ReversalReason string    `json:"reversal_reason,omitempty"`
 }
 
 // Refund is unapplied credit of a payment paid back to the customer.
@@ -97,7 +100,9 @@ type Refund struct {
 	Amount    o2c.Money    `json:"amount"`
 	Reference string       `json:"reference,omitempty"`
 	Key       string       `json:"key"`
-	At        time.Time    `json:"at"`
+	// Fingerprint is the canonical hash of the request made under Key.
+	Fingerprint string    `json:"fingerprint,omitempty"`
+	At          time.Time `json:"at"`
 }
 
 // AllocationLine asks for part of a payment (or credit note) to go to an
@@ -338,6 +343,27 @@ type AllocationRequest struct {
 // *o2c.CurrencyMismatchError; an *[AmountError] matching
 // [ErrInsufficientFunds] when the lines add up to more than is unapplied.
 func (p *Payment) Allocate(key string, lines []AllocationRequest, now time.Time) ([]Allocation, error) {
+	return p.allocate(key, allocationFingerprint(p.id, lines, nil), lines, now)
+}
+
+// allocationFingerprint is the canonical hash of an allocation request:
+// the payment, and per line the invoice, instalment, amount and (closes)
+// whether its residual is to be written off.
+func allocationFingerprint(payment PaymentID, lines []AllocationRequest, closes []bool) string {
+	parts := []any{"allocate", payment.String()}
+	for i, l := range lines {
+		closeResidual := i < len(closes) && closes[i]
+		parts = append(parts, []any{l.Invoice.String(), l.Instalment, o2c.CanonicalAmount(l.Amount), closeResidual})
+	}
+	return o2c.Fingerprint(parts...)
+}
+
+// refundFingerprint is the canonical hash of a refund request.
+func refundFingerprint(source string, amount o2c.Money, reference string) string {
+	return o2c.Fingerprint("refund", source, o2c.CanonicalAmount(amount), reference)
+}
+
+func (p *Payment) allocate(key, fingerprint string, lines []AllocationRequest, now time.Time) ([]Allocation, error) {
 	if err := p.checkUsable(key); err != nil {
 		return nil, err
 	}
@@ -368,7 +394,7 @@ func (p *Payment) Allocate(key string, lines []AllocationRequest, now time.Time)
 	c := p.clone()
 	var out []Allocation
 	for _, l := range lines {
-		a := Allocation{ID: o2c.NewID[Allocation](), Invoice: l.Invoice, InvoiceNumber: l.InvoiceNumber, Instalment: l.Instalment, Amount: l.Amount, Key: key, At: at}
+		a := Allocation{ID: o2c.NewID[Allocation](), Invoice: l.Invoice, InvoiceNumber: l.InvoiceNumber, Instalment: l.Instalment, Amount: l.Amount, Key: key, Fingerprint: fingerprint, At: at}
 		c.allocations = append(c.allocations, a)
 		out = append(out, a)
 	}
@@ -492,7 +518,7 @@ func (p *Payment) Refund(key string, amount o2c.Money, reference string, now tim
 		return Refund{}, &AmountError{Kind: "payment", ID: p.id.String(), Requested: amount, Available: u, Err: ErrInsufficientFunds}
 	}
 	at := stamp(now)
-	r := Refund{ID: o2c.NewID[Allocation](), Amount: amount, Reference: reference, Key: key, At: at}
+	r := Refund{ID: o2c.NewID[Allocation](), Amount: amount, Reference: reference, Key: key, Fingerprint: refundFingerprint(p.id.String(), amount, reference), At: at}
 	c := p.clone()
 	c.refunds = append(c.refunds, r)
 	c.updatedAt = at

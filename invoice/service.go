@@ -2,6 +2,7 @@ package invoice
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -173,11 +174,15 @@ func (s *Service) Issue(ctx context.Context, id ID, date o2c.Date) (*Invoice, er
 // [Service.AllocateCredit] or refund it with [Service.RefundCredit]). A
 // credit note that settles the invoice with no payment settles it by credit (StateSettledByCredit).
 //
-// With a Key, a repeat returns the credit note issued the first time.
+// With a Key, a repeat of the same request returns the credit note issued
+// the first time; the key reused with different lines, reason, notes or
+// date is refused with o2c.ErrIdempotencyConflict (in a
+// *o2c.ValidationError) and issues nothing.
 func (s *Service) IssueCreditNote(ctx context.Context, in CreditNoteInput) (*Invoice, error) {
 	if err := checkText("key", in.Key, MaxRefLength, false); err != nil {
 		return nil, err
 	}
+	fp := creditNoteFingerprint(in)
 	now := s.clock.Now()
 	date := s.today(now, in.Date)
 	var cn *Invoice
@@ -185,6 +190,9 @@ func (s *Service) IssueCreditNote(ctx context.Context, in CreditNoteInput) (*Inv
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
 		_, err := s.stores.Invoices.Update(ctx, in.Invoice, func(inv *Invoice) error {
 			if ref, ok := inv.CreditByKey(in.Key); ok {
+				if ref.Fingerprint != "" && ref.Fingerprint != fp {
+					return o2c.IdempotencyConflict("key", in.Key, "credit note request on this invoice")
+				}
 				replay = ref.CreditNote
 				return errReplay
 			}
@@ -193,7 +201,17 @@ func (s *Service) IssueCreditNote(ctx context.Context, in CreditNoteInput) (*Inv
 			if err != nil {
 				return err
 			}
-			return s.credit(ctx, inv, cn, in.Key, DisputeID{}, date, now)
+			if err := s.credit(ctx, inv, cn, in.Key, DisputeID{}, date, now); err != nil {
+				return err
+			}
+			if in.Key != "" {
+				for i := range inv.credits {
+					if inv.credits[i].Key == in.Key {
+						inv.credits[i].Fingerprint = fp
+					}
+				}
+			}
+			return nil
 		})
 		if errors.Is(err, errReplay) {
 			return nil
@@ -210,6 +228,15 @@ func (s *Service) IssueCreditNote(ctx context.Context, in CreditNoteInput) (*Inv
 		return s.stores.Invoices.Get(ctx, replay)
 	}
 	return cn, nil
+}
+
+// creditNoteFingerprint is the canonical hash of a credit note request.
+func creditNoteFingerprint(in CreditNoteInput) string {
+	lines, err := json.Marshal(in.Lines)
+	if err != nil {
+		lines = []byte(fmt.Sprintf("%#v", in.Lines))
+	}
+	return o2c.Fingerprint("credit_note", in.Invoice.String(), json.RawMessage(lines), in.Reason, in.Notes, in.Date.String())
 }
 
 // credit issues draft credit note cn against inv (locked by the caller),
@@ -530,9 +557,12 @@ func (s *Service) sameOrRefuse(existing *Payment, in PaymentInput) (*Payment, er
 // *o2c.ValidationError. Any error leaves everything unchanged. A line with
 // CloseResidual writes off what it leaves open if within the tolerance.
 //
-// The key makes the call idempotent: a repeat returns the allocations made
-// the first time and changes nothing. What is not allocated stays
-// unapplied credit on the customer.
+// The key makes the call idempotent: a repeat of the same request returns
+// the allocations made the first time and changes nothing; the key reused
+// with a different request (other lines, amounts, invoices) is a
+// *o2c.ValidationError wrapping o2c.ErrIdempotencyConflict
+// ([ErrIdempotencyKeyReused]), and changes nothing either. What is not
+// allocated stays unapplied credit on the customer.
 func (s *Service) Allocate(ctx context.Context, in AllocateInput) ([]Allocation, error) {
 	now := s.clock.Now()
 	var out []Allocation
@@ -547,9 +577,17 @@ func (s *Service) Allocate(ctx context.Context, in AllocateInput) ([]Allocation,
 			invs[l.Invoice] = inv
 			reqs[i] = AllocationRequest{Invoice: l.Invoice, InvoiceNumber: inv.number, Instalment: l.Instalment, Amount: l.Amount}
 		}
+		closes := make([]bool, len(in.Lines))
+		for i, l := range in.Lines {
+			closes[i] = l.CloseResidual
+		}
+		fp := allocationFingerprint(in.Payment, reqs, closes)
 		var payment *Payment
 		_, err := s.stores.Payments.Update(ctx, in.Payment, func(p *Payment) error {
 			if prev := p.AllocationsByKey(in.Key); len(prev) > 0 && in.Key != "" {
+				if f := prev[0].Fingerprint; f != "" && f != fp {
+					return o2c.IdempotencyConflict("key", in.Key, "allocation request of this payment")
+				}
 				out = prev
 				return errReplay
 			}
@@ -559,7 +597,7 @@ func (s *Service) Allocate(ctx context.Context, in AllocateInput) ([]Allocation,
 				}
 			}
 			var err error
-			out, err = p.Allocate(in.Key, reqs, now)
+			out, err = p.allocate(in.Key, fp, reqs, now)
 			payment = p
 			return err
 		})
@@ -624,6 +662,11 @@ func (s *Service) AllocateCredit(ctx context.Context, in AllocateCreditInput) ([
 		return nil, invalid("lines", "at least one allocation line is required", "")
 	}
 	now := s.clock.Now()
+	parts := []any{"allocate_credit", in.CreditNote.String()}
+	for _, l := range in.Lines {
+		parts = append(parts, []any{l.Invoice.String(), l.Instalment, o2c.CanonicalAmount(l.Amount), l.CloseResidual})
+	}
+	fp := o2c.Fingerprint(parts...)
 	var out []Settlement
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
 		targets := map[ID]*Invoice{}
@@ -636,7 +679,10 @@ func (s *Service) AllocateCredit(ctx context.Context, in AllocateCreditInput) ([
 		}
 		var cnNumber string
 		_, err := s.stores.Invoices.Update(ctx, in.CreditNote, func(cn *Invoice) error {
-			if _, ok := cn.SettlementByKey(in.Key); ok {
+			if prev, ok := cn.SettlementByKey(in.Key); ok {
+				if prev.Fingerprint != "" && prev.Fingerprint != fp {
+					return o2c.IdempotencyConflict("key", in.Key, "request on this credit note")
+				}
 				for _, st := range cn.settlements {
 					if st.Key == in.Key {
 						out = append(out, st.clone())
@@ -655,6 +701,7 @@ func (s *Service) AllocateCredit(ctx context.Context, in AllocateCreditInput) ([
 				if err := cn.UseCredit(o2c.NewID[Allocation](), t.id, t.number, in.Key, l.Amount, now); err != nil {
 					return prefixField(fmt.Sprintf("lines[%d]", i), err)
 				}
+				cn.settlements[len(cn.settlements)-1].Fingerprint = fp
 				out = append(out, cn.settlements[len(cn.settlements)-1].clone())
 			}
 			cnNumber = cn.number
@@ -686,12 +733,18 @@ func (s *Service) AllocateCredit(ctx context.Context, in AllocateCreditInput) ([
 }
 
 // Refund pays part or all of a payment's unapplied credit back to the
-// customer. The key makes it idempotent. Errors as for [Payment.Refund].
+// customer. The key makes it idempotent: a repeat of the same request
+// returns the first refund; the key reused with another amount or
+// reference is refused with o2c.ErrIdempotencyConflict. Errors as for
+// [Payment.Refund].
 func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 	now := s.clock.Now()
 	var out Refund
 	_, err := s.stores.Payments.Update(ctx, in.Payment, func(p *Payment) error {
 		if r, ok := p.RefundByKey(in.Key); ok && in.Key != "" {
+			if r.Fingerprint != "" && r.Fingerprint != refundFingerprint(p.id.String(), in.Amount, in.Reference) {
+				return o2c.IdempotencyConflict("key", in.Key, "refund of this payment")
+			}
 			out = r
 			return errReplay
 		}
@@ -715,13 +768,18 @@ func (s *Service) RefundCredit(ctx context.Context, in RefundCreditInput) (Settl
 	now := s.clock.Now()
 	var out Settlement
 	_, err := s.stores.Invoices.Update(ctx, in.CreditNote, func(cn *Invoice) error {
+		fp := refundFingerprint(cn.id.String(), in.Amount, in.Reference)
 		if st, ok := cn.SettlementByKey(in.Key); ok {
+			if st.Fingerprint != "" && st.Fingerprint != fp {
+				return o2c.IdempotencyConflict("key", in.Key, "request on this credit note")
+			}
 			out = st
 			return errReplay
 		}
 		if err := cn.RefundCredit(o2c.NewID[Allocation](), in.Reference, in.Key, in.Amount, now); err != nil {
 			return err
 		}
+		cn.settlements[len(cn.settlements)-1].Fingerprint = fp
 		out = cn.settlements[len(cn.settlements)-1].clone()
 		return nil
 	})

@@ -41,12 +41,14 @@ type Settlement struct {
 	Source string         `json:"source,omitempty"` // the payment or credit note (on a credit note: the invoice credited)
 	// Reference is what people recognise the source by: a payer
 	// reference, a document number, a refund reference.
-	Reference string           `json:"reference,omitempty"`
-	Key       string           `json:"key,omitempty"` // idempotency key, for credit-note applications and refunds
-	Amount    o2c.Money        `json:"amount"`
-	Parts     []InstalmentPart `json:"parts,omitempty"`
-	Reason    string           `json:"reason,omitempty"`
-	At        time.Time        `json:"at"`
+	Reference string `json:"reference,omitempty"`
+	Key       string `json:"key,omitempty"` // idempotency key, for credit-note applications and refunds
+	// Fingerprint is the canonical hash of the request made under Key.
+	Fingerprint string           `json:"fingerprint,omitempty"`
+	Amount      o2c.Money        `json:"amount"`
+	Parts       []InstalmentPart `json:"parts,omitempty"`
+	Reason      string           `json:"reason,omitempty"`
+	At          time.Time        `json:"at"`
 	// ValueDate is the day the settlement took effect: a payment's value
 	// date (the day the money arrived, not the day it was booked). Zero for
 	// entries that take effect when booked (credit notes, write-offs):

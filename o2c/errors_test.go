@@ -115,3 +115,18 @@ func TestNotFoundAndConflict(t *testing.T) {
 	requireMatchesOnly(t, c, o2c.ErrConflict)
 	requireMatchesOnly(t, fmt.Errorf("update: %w", c), o2c.ErrConflict)
 }
+
+func TestFingerprint(t *testing.T) {
+	a := o2c.Fingerprint("allocate", o2c.CanonicalAmount(o2c.MustMoney("12.50", "EUR")), "inv-1")
+	assert.Equal(t, a, o2c.Fingerprint("allocate", o2c.CanonicalAmount(o2c.MustMoney("12.5", "EUR")), "inv-1"), "one amount, two spellings")
+	assert.NotEqual(t, a, o2c.Fingerprint("allocate", o2c.CanonicalAmount(o2c.MustMoney("12.51", "EUR")), "inv-1"))
+	assert.NotEqual(t, a, o2c.Fingerprint("allocate", o2c.CanonicalAmount(o2c.MustMoney("12.50", "USD")), "inv-1"))
+	assert.NotEqual(t, a, o2c.Fingerprint("refund", o2c.CanonicalAmount(o2c.MustMoney("12.50", "EUR")), "inv-1"))
+	assert.Len(t, a, 64)
+	assert.Equal(t, "", o2c.CanonicalAmount(o2c.Money{}))
+
+	err := o2c.IdempotencyConflict("key", "k-1", "refund")
+	assert.ErrorIs(t, err, o2c.ErrIdempotencyConflict)
+	assert.ErrorIs(t, err, o2c.ErrValidation)
+	assert.Contains(t, err.Error(), "k-1")
+}

@@ -139,6 +139,101 @@ func serviceTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 		assert.Equal(t, before, e.fingerprint(t))
 	})
 
+	t.Run("KeyReusedWithADifferentRequestIsRefused", func(t *testing.T) {
+		// every keyed operation: the same request under the same key
+		// returns the first result; a different request under it is
+		// refused with one sentinel and changes nothing
+		e := newEnv(t, newHarness(t), tenantA, invoice.Options{})
+		cust := o2c.NewCustomerID()
+		inv := e.issueDraft(t, draftOf(cust, vatLine("Widget", "10", eur("10.00")))) // 120.00
+		other := e.issue(t, cust, eur("30.00"))
+		p := e.pay(t, cust, eur("100.00"))
+		conflict := func(t *testing.T, err error) {
+			t.Helper()
+			require.ErrorIs(t, err, o2c.ErrIdempotencyConflict)
+			require.ErrorIs(t, err, invoice.ErrIdempotencyKeyReused, "the invoice package's name for it")
+			require.ErrorIs(t, err, o2c.ErrValidation)
+		}
+
+		alloc := invoice.AllocateInput{Payment: p.ID(), Key: "alloc-1", Lines: []invoice.AllocationLine{{Invoice: inv.ID(), Amount: eur("50.00")}}}
+		first, err := e.svc.Allocate(ctx, alloc)
+		require.NoError(t, err)
+		same := alloc
+		same.Lines = []invoice.AllocationLine{{Invoice: inv.ID(), Amount: eur("50")}} // the same amount spelt otherwise
+		again, err := e.svc.Allocate(ctx, same)
+		require.NoError(t, err)
+		assert.Equal(t, first[0].ID, again[0].ID)
+		before := e.fingerprint(t)
+		for name, lines := range map[string][]invoice.AllocationLine{
+			"amount":  {{Invoice: inv.ID(), Amount: eur("60.00")}},
+			"invoice": {{Invoice: other.ID(), Amount: eur("50.00")}},
+			"lines":   {{Invoice: inv.ID(), Amount: eur("25.00")}, {Invoice: other.ID(), Amount: eur("25.00")}},
+			"close":   {{Invoice: inv.ID(), Amount: eur("50.00"), CloseResidual: true}},
+		} {
+			_, err := e.svc.Allocate(ctx, invoice.AllocateInput{Payment: p.ID(), Key: "alloc-1", Lines: lines})
+			conflict(t, err)
+			assert.Equal(t, before, e.fingerprint(t), "allocation with another %s wrote nothing", name)
+		}
+
+		r, err := e.svc.Refund(ctx, invoice.RefundInput{Payment: p.ID(), Key: "refund-1", Amount: eur("10.00"), Reference: "OUT-1"})
+		require.NoError(t, err)
+		r2, err := e.svc.Refund(ctx, invoice.RefundInput{Payment: p.ID(), Key: "refund-1", Amount: eur("10.0"), Reference: "OUT-1"})
+		require.NoError(t, err)
+		assert.Equal(t, r.ID, r2.ID)
+		before = e.fingerprint(t)
+		_, err = e.svc.Refund(ctx, invoice.RefundInput{Payment: p.ID(), Key: "refund-1", Amount: eur("20.00"), Reference: "OUT-1"})
+		conflict(t, err)
+		_, err = e.svc.Refund(ctx, invoice.RefundInput{Payment: p.ID(), Key: "refund-1", Amount: eur("10.00"), Reference: "OUT-2"})
+		conflict(t, err)
+		assert.Equal(t, before, e.fingerprint(t))
+		assert.Equal(t, "40.00 EUR", e.getPayment(t, p.ID()).Unapplied().String())
+
+		// a credit note larger than what is left open leaves credit on it
+		_, err = e.svc.Allocate(ctx, invoice.AllocateInput{Payment: p.ID(), Key: "alloc-2", Lines: []invoice.AllocationLine{{Invoice: other.ID(), Amount: eur("20.00")}}})
+		require.NoError(t, err)
+		cnIn := invoice.CreditNoteInput{Invoice: other.ID(), Lines: []invoice.Line{zeroRatedLine("Goodwill", eur("30.00"))}, Reason: "goodwill", Key: "cn-1"}
+		cn, err := e.svc.IssueCreditNote(ctx, cnIn)
+		require.NoError(t, err)
+		cnAgain, err := e.svc.IssueCreditNote(ctx, cnIn)
+		require.NoError(t, err)
+		assert.Equal(t, cn.ID(), cnAgain.ID())
+		before = e.fingerprint(t)
+		diff := cnIn
+		diff.Lines = []invoice.Line{zeroRatedLine("Goodwill", eur("25.00"))}
+		_, err = e.svc.IssueCreditNote(ctx, diff)
+		conflict(t, err)
+		diff = cnIn
+		diff.Reason = "another reason"
+		_, err = e.svc.IssueCreditNote(ctx, diff)
+		conflict(t, err)
+		assert.Equal(t, before, e.fingerprint(t), "no second credit note")
+		require.Equal(t, "20.00 EUR", e.get(t, cn.ID()).Open().String(), "credit left on the credit note")
+
+		ac := invoice.AllocateCreditInput{CreditNote: cn.ID(), Key: "ac-1", Lines: []invoice.AllocationLine{{Invoice: inv.ID(), Amount: eur("4.00")}}}
+		sts, err := e.svc.AllocateCredit(ctx, ac)
+		require.NoError(t, err)
+		stsAgain, err := e.svc.AllocateCredit(ctx, ac)
+		require.NoError(t, err)
+		assert.Equal(t, sts[0].ID, stsAgain[0].ID)
+		before = e.fingerprint(t)
+		_, err = e.svc.AllocateCredit(ctx, invoice.AllocateCreditInput{CreditNote: cn.ID(), Key: "ac-1", Lines: []invoice.AllocationLine{{Invoice: inv.ID(), Amount: eur("5.00")}}})
+		conflict(t, err)
+		assert.Equal(t, before, e.fingerprint(t))
+
+		rc := invoice.RefundCreditInput{CreditNote: cn.ID(), Key: "rc-1", Amount: eur("3.00"), Reference: "OUT-CN-1"}
+		st, err := e.svc.RefundCredit(ctx, rc)
+		require.NoError(t, err)
+		stAgain, err := e.svc.RefundCredit(ctx, rc)
+		require.NoError(t, err)
+		assert.Equal(t, st.ID, stAgain.ID)
+		before = e.fingerprint(t)
+		rc.Amount = eur("6.00")
+		_, err = e.svc.RefundCredit(ctx, rc)
+		conflict(t, err)
+		assert.Equal(t, before, e.fingerprint(t))
+		assert.Equal(t, "13.00 EUR", e.get(t, cn.ID()).Open().String())
+	})
+
 	t.Run("CreditNotes", func(t *testing.T) {
 		e := newEnv(t, newHarness(t), tenantA, invoice.Options{})
 		cust := o2c.NewCustomerID()
