@@ -1,6 +1,7 @@
 package o2c_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -150,4 +151,33 @@ func ExampleNewID() {
 	// Output:
 	// VERSION_7 true
 	// true <nil>
+}
+
+// Date arithmetic may leave the range a store can hold; the checked
+// variants refuse it with ErrDateOutOfRange, and so does every codec.
+func ExampleDate_AddDaysChecked() {
+	last := o2c.MustDate(9999, time.December, 31)
+	_, err := last.AddDaysChecked(1)
+	fmt.Println(errors.Is(err, o2c.ErrDateOutOfRange))
+	_, err = json.Marshal(last.AddDays(1))
+	fmt.Println(errors.Is(err, o2c.ErrDateOutOfRange))
+	// Output:
+	// true
+	// true
+}
+
+// A keyed operation stores the fingerprint of its request and compares
+// it when the key comes back.
+func ExampleFingerprint() {
+	first := o2c.Fingerprint("refund", "payment-1", o2c.CanonicalAmount(o2c.MustMoney("10.00", "EUR")))
+	same := o2c.Fingerprint("refund", "payment-1", o2c.CanonicalAmount(o2c.MustMoney("10", "EUR")))
+	other := o2c.Fingerprint("refund", "payment-1", o2c.CanonicalAmount(o2c.MustMoney("20.00", "EUR")))
+	fmt.Println(first == same, first == other)
+	if first != other {
+		err := o2c.IdempotencyConflict("key", "refund-1", "refund")
+		fmt.Println(errors.Is(err, o2c.ErrIdempotencyConflict), err)
+	}
+	// Output:
+	// true false
+	// true invalid key: was already used for a different refund (got "refund-1")
 }
