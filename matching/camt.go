@@ -595,6 +595,27 @@ func camtEntry(e *xnode, f Format, el string) ([]Line, error) {
 			split = false
 		}
 	}
+	// ... and when those amounts, in the entry's currency, add up to the
+	// entry's amount: otherwise the lines would not sum to what was booked,
+	// and the entry stays one line of its booked amount.
+	if split {
+		sum := decimal.Zero
+		for i, tx := range txs {
+			m, err := camtAmount(amounts[i], "", f)
+			if err != nil || m.Currency() != amt.Currency() {
+				split = false
+				break
+			}
+			d := m.Amount()
+			if txDir := tx.textAt("CdtDbtInd"); txDir != "" && txDir != e.textAt("CdtDbtInd") {
+				d = d.Neg()
+			}
+			sum = sum.Add(d)
+		}
+		if split && !sum.Equal(amt.Amount()) {
+			split = false
+		}
+	}
 	if !split {
 		l := base
 		for i, tx := range txs {

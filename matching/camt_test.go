@@ -203,6 +203,16 @@ func TestCAMTSamples(t *testing.T) {
 				require.Len(t, sts[1].Lines, 1)
 				got = sts[1].Lines
 			}
+			if name == "camt054.v4" || name == "camt054.v8" {
+				// The sample's three TxDtls (3.10, 3.20 and 3.20 CHF, CRDT) do not
+				// add up to their entry (200000 SEK, DBIT): split, the lines would
+				// not be what was booked, so the entry stays one line of its
+				// booked amount (genkgo lists the three transactions).
+				require.Len(t, got, 1)
+				assert.Equal(t, "200000.00 SEK", got[0].Amount.String())
+				assert.Equal(t, Debit, got[0].Direction)
+				want, got = nil, nil
+			}
 			require.Len(t, got, len(want), "lines")
 			byKey := map[string][]Line{}
 			for _, l := range got {
@@ -305,8 +315,25 @@ func TestCAMTDetails(t *testing.T) {
 		assert.Equal(t, []string{"4654654654654654"}, l.StructuredRefs)
 		assert.Equal(t, "544", l.TransactionCode)
 	})
-	t.Run("batch of three with amounts: three lines", func(t *testing.T) {
+	// consistent turns the sample's batch (three CHF credits under a SEK
+	// debit entry) into one that adds up: a 9.50 CHF credit entry.
+	consistent := func(name string) []Statement {
+		data, err := os.ReadFile("testdata/camt/" + name)
+		require.NoError(t, err)
+		fixed := strings.Replace(string(data), "<Amt Ccy=\"SEK\">200000</Amt>\n        <CdtDbtInd>DBIT</CdtDbtInd>", "<Amt Ccy=\"CHF\">9.5</Amt>\n        <CdtDbtInd>CRDT</CdtDbtInd>", 1)
+		require.NotEqual(t, string(data), fixed)
+		sts, err := ParseCAMT(strings.NewReader(fixed), AcceptPartial())
+		require.NoError(t, err)
+		return sts
+	}
+	t.Run("batch whose amounts do not add up: one line", func(t *testing.T) {
 		s := read("camt054.v4.xml")[0]
+		require.Len(t, s.Lines, 1)
+		assert.Equal(t, "200000.00 SEK", s.Lines[0].Amount.String())
+		assert.Equal(t, Debit, s.Lines[0].Direction)
+	})
+	t.Run("batch of three with amounts: three lines", func(t *testing.T) {
+		s := consistent("camt054.v4.xml")[0]
 		require.Len(t, s.Lines, 3)
 		assert.Equal(t, "3.10 CHF", s.Lines[0].Amount.String())
 		assert.Equal(t, Credit, s.Lines[0].Direction)
@@ -326,7 +353,7 @@ func TestCAMTDetails(t *testing.T) {
 		assert.NotEmpty(t, l.UltimateParty)
 	})
 	t.Run("v8 related agents", func(t *testing.T) {
-		s := read("camt054.v8.xml")[0]
+		s := consistent("camt054.v8.xml")[0]
 		var bics []string
 		for _, l := range s.Lines {
 			bics = append(bics, l.CounterpartyBIC)

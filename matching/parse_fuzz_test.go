@@ -45,6 +45,7 @@ func checkParsed(t *testing.T, sts []Statement, err error) {
 		t.Fatalf("no statement and no error")
 	}
 	for _, s := range sts {
+		checkBalances(t, s)
 		for _, b := range s.Balances {
 			if b.Amount.Currency().IsZero() {
 				t.Fatalf("balance without currency")
@@ -70,21 +71,73 @@ func checkParsed(t *testing.T, sts []Statement, err error) {
 	}
 }
 
+// checkBalances asserts the balance check's promise on an accepted
+// statement: unless it was accepted as incomplete, an MT940 or CFONB
+// statement states both balances and its lines add up from one to the
+// other; a statement marked incomplete says why.
+func checkBalances(t *testing.T, s Statement) {
+	t.Helper()
+	if s.Incomplete != nil {
+		if !errors.Is(s.Incomplete, ErrUnbalanced) && !errors.Is(s.Incomplete, ErrNoClosingBalance) && !errors.Is(s.Incomplete, ErrNoOpeningBalance) {
+			t.Fatalf("Incomplete is %v", s.Incomplete)
+		}
+		return
+	}
+	switch s.Format {
+	case FormatMT940, FormatCFONB120:
+	default:
+		return // camt sums booked entries (not lines); MT942 and CSV may state no balance
+	}
+	if s.OpeningBalance == nil || s.ClosingBalance == nil {
+		t.Fatalf("%s statement accepted without both balances", s.Format)
+	}
+	sum := s.OpeningBalance.Amount
+	for _, l := range s.Lines {
+		a := l.Amount
+		if l.Direction == Debit {
+			a = a.Neg()
+		}
+		var err error
+		if sum, err = sum.Add(a); err != nil {
+			t.Fatalf("line in another currency than the opening balance: %v", err)
+		}
+	}
+	if !sum.Equal(s.ClosingBalance.Amount) {
+		t.Fatalf("accepted statement does not balance: opening %s + lines = %s, closing %s", s.OpeningBalance.Amount, sum, s.ClosingBalance.Amount)
+	}
+}
+
 func FuzzCAMT(f *testing.F) {
 	addSeeds(f, "testdata/camt/*.xml", "testdata/fuzz/camt/*")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sts, err := ParseCAMT(bytes.NewReader(data))
 		checkParsed(t, sts, err)
+		sts, err = ParseCAMT(bytes.NewReader(data), AcceptPartial())
+		checkParsed(t, sts, err)
+		// The stream hands over the same statements.
+		n := 0
+		serr := ParseEach(bytes.NewReader(data), FormatCAMT053, func(Statement) error { n++; return nil }, AcceptPartial())
+		if (serr == nil) != (err == nil) || err == nil && n != len(sts) {
+			t.Fatalf("ParseEach: %d statements, %v; Parse: %d, %v", n, serr, len(sts), err)
+		}
 	})
 }
 
 func FuzzMT940(f *testing.F) {
 	addSeeds(f, "testdata/mt940/*/*.sta", "testdata/mt940/*/*.txt", "testdata/fuzz/mt940/*")
+	f.Add([]byte(":20:X\n:25:DE44500105175407324931\n:60F:C260302EUR100,00\n:61:2603020302C1.5NTRF\n:86:A\n-\nB\n:62F:C260302EUR101,50\n -\n\x1a"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sts, err := ParseMT940(bytes.NewReader(data))
 		checkParsed(t, sts, err)
 		sts, err = ParseMT940(bytes.NewReader(data), WithDefaultCurrency(o2c.EUR))
 		checkParsed(t, sts, err)
+		sts, err = ParseMT940(bytes.NewReader(data), WithDefaultCurrency(o2c.EUR), AcceptPartial())
+		checkParsed(t, sts, err)
+		n := 0
+		serr := ParseEach(bytes.NewReader(data), FormatMT940, func(Statement) error { n++; return nil }, WithDefaultCurrency(o2c.EUR), AcceptPartial())
+		if (serr == nil) != (err == nil) || err == nil && n != len(sts) {
+			t.Fatalf("ParseEach: %d statements, %v; Parse: %d, %v", n, serr, len(sts), err)
+		}
 	})
 }
 
@@ -93,6 +146,8 @@ func FuzzCFONB120(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sts, err := ParseCFONB120(bytes.NewReader(data))
 		checkParsed(t, sts, err)
+		psts, perr := ParseCFONB120(bytes.NewReader(data), AcceptPartial())
+		checkParsed(t, psts, perr)
 		if err == nil {
 			for _, s := range sts {
 				if s.OpeningBalance == nil || s.ClosingBalance == nil {
