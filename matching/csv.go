@@ -76,6 +76,17 @@ type CSVMapping struct {
 	BankReference    Column // the bank's reference for the row: into Line.BankReference
 
 	AccountIBAN string // the account the export is for, when known
+
+	// Balance is an optional column holding the account balance after each
+	// row (the running balance many exports give; empty cells are allowed).
+	// When it is mapped, the rows must chain: every stated balance equals
+	// the previous one plus the amounts in between, oldest row first or
+	// newest row first. The statement then gets an opening balance (the
+	// first balance less the amounts up to it) and a closing balance (the
+	// last one); a break in the chain is a *[ParseError] wrapping a
+	// *[BalanceError] and naming the row ([AcceptPartial] accepts it and
+	// marks the statement). Balances are read like amounts, in one currency.
+	Balance Column
 }
 
 // ParseCSV reads a bank's CSV export with the mapping m into one
@@ -83,20 +94,27 @@ type CSVMapping struct {
 // the mapping (unreadable date or amount, missing column) is a *[ParseError]
 // naming its line; a mapping that cannot work (no date or amount column, a
 // header name not found) is a *[ParseError] with the header line.
-func ParseCSV(r io.Reader, m CSVMapping) ([]Statement, error) {
+func ParseCSV(r io.Reader, m CSVMapping, opts ...ParseOption) ([]Statement, error) {
 	data, err := readAll(r, FormatCSV)
 	if err != nil {
 		return nil, err
 	}
-	return parseCSV(data, m)
+	return parseCSV(data, m, collectOptions(opts))
 }
 
 type csvCols struct {
 	booking, value, amount, debit, credit, dir, cur int
-	name, iban, bic, remit, ref, bankRef            int
+	name, iban, bic, remit, ref, bankRef, balance   int
 }
 
-func parseCSV(data []byte, m CSVMapping) ([]Statement, error) {
+// csvRow is what the balance chain needs of a row.
+type csvRow struct {
+	line    int
+	amount  decimal.Decimal // signed
+	balance *decimal.Decimal
+}
+
+func parseCSV(data []byte, m CSVMapping, o parseOptions) ([]Statement, error) {
 	fail := func(line int, err error) error { return &ParseError{Format: FormatCSV, Line: line, Err: err} }
 	if m.BookingDate.IsZero() {
 		return nil, fail(0, malformed("mapping: BookingDate column is required"))
@@ -199,6 +217,7 @@ func parseCSV(data []byte, m CSVMapping) ([]Statement, error) {
 		{&cols.name, m.CounterpartyName, "CounterpartyName"}, {&cols.iban, m.CounterpartyIBAN, "CounterpartyIBAN"},
 		{&cols.bic, m.CounterpartyBIC, "CounterpartyBIC"}, {&cols.remit, m.RemittanceText, "RemittanceText"},
 		{&cols.ref, m.Reference, "Reference"}, {&cols.bankRef, m.BankReference, "BankReference"},
+		{&cols.balance, m.Balance, "Balance"},
 	} {
 		i, err := resolve(x.c, x.what)
 		if err != nil {
@@ -211,6 +230,7 @@ func parseCSV(data []byte, m CSVMapping) ([]Statement, error) {
 		debitMarkers = []string{"D", "DBIT", "DEBIT", "S"}
 	}
 	st := Statement{Format: FormatCSV, Currency: m.FixedCurrency}
+	var rows []csvRow
 	if iban := compactIBAN(m.AccountIBAN); iban != "" {
 		st.AccountIBAN = iban
 	} else {
@@ -232,12 +252,128 @@ func parseCSV(data []byte, m CSVMapping) ([]Statement, error) {
 			return nil, fail(line, err)
 		}
 		st.Lines = append(st.Lines, l)
+		if cols.balance >= 0 {
+			row := csvRow{line: line, amount: l.Amount.Amount()}
+			if l.Direction == Debit {
+				row.amount = row.amount.Neg()
+			}
+			if s := csvField(rec, cols.balance); s != "" {
+				b, err := csvAmount(s, dec, thou)
+				if err != nil {
+					return nil, fail(line, err)
+				}
+				row.balance = &b
+			}
+			rows = append(rows, row)
+		}
 	}
 	if len(st.Lines) == 0 && header == nil && m.SkipRows == 0 && len(bytes.TrimSpace(data)) == 0 {
 		return nil, fail(0, fmt.Errorf("%w: empty input", ErrNoStatement))
 	}
 	finishStatement(&st)
+	if cols.balance >= 0 && len(rows) > 0 {
+		if err := csvBalances(&st, rows, o); err != nil {
+			return nil, err
+		}
+	}
 	return []Statement{st}, nil
+}
+
+// csvBalances checks the running balance of rows (oldest first or newest
+// first) and gives st its opening and closing balance.
+func csvBalances(st *Statement, rows []csvRow, o parseOptions) error {
+	cur := st.Lines[0].Amount.Currency()
+	for _, l := range st.Lines {
+		if l.Amount.Currency() != cur {
+			return &ParseError{Format: FormatCSV, Err: malformed("a Balance column needs every row in one currency (%s and %s)", cur, l.Amount.Currency())}
+		}
+	}
+	open, close, bad, ok := csvChain(rows)
+	first, last := st.Lines[0], st.Lines[len(st.Lines)-1]
+	if !ok {
+		rev := make([]csvRow, len(rows))
+		for i, r := range rows {
+			rev[len(rows)-1-i] = r
+		}
+		var bad2 int
+		if open, close, bad2, ok = csvChain(rev); ok {
+			first, last = last, first
+		} else if bad < 0 {
+			bad = bad2
+		}
+	}
+	if bad < 0 && !ok {
+		return nil // no balance stated at all: nothing to check
+	}
+	if !ok {
+		r := rows[bad]
+		prev := decimal.Zero
+		for i := bad - 1; i >= 0; i-- {
+			if rows[i].balance != nil {
+				prev = *rows[i].balance
+				break
+			}
+		}
+		be := &BalanceError{Statement: fmt.Sprintf("row at line %d", r.line), Index: 1, Currency: cur, Err: ErrUnbalanced}
+		if m, err := o2c.MoneyOf(prev, cur); err == nil {
+			be.Opening = &m
+		}
+		if m, err := o2c.MoneyOf(r.amount, cur); err == nil {
+			be.Movements = &m
+		}
+		if m, err := o2c.MoneyOf(*r.balance, cur); err == nil {
+			be.Closing = &m
+		}
+		if o.acceptPartial {
+			st.Incomplete = be
+			return nil
+		}
+		return &ParseError{Format: FormatCSV, Line: r.line, Err: be}
+	}
+	om, err := o2c.MoneyOf(open, cur)
+	if err != nil {
+		return &ParseError{Format: FormatCSV, Err: err}
+	}
+	cm, err := o2c.MoneyOf(close, cur)
+	if err != nil {
+		return &ParseError{Format: FormatCSV, Err: err}
+	}
+	st.Balances = []Balance{
+		{Type: "OPBD", Amount: om, Date: first.BookingDate},
+		{Type: "CLBD", Amount: cm, Date: last.BookingDate},
+	}
+	st.OpeningBalance, st.ClosingBalance = &st.Balances[0], &st.Balances[1]
+	return nil
+}
+
+// csvChain walks rows oldest first: ok when every stated balance is the
+// previous one plus the amounts since; bad is the index of the first row
+// that breaks the chain (-1 when no row states a balance).
+func csvChain(rows []csvRow) (open, close decimal.Decimal, bad int, ok bool) {
+	f := -1
+	sum := decimal.Zero
+	for i, r := range rows {
+		sum = sum.Add(r.amount)
+		if r.balance != nil {
+			f = i
+			break
+		}
+	}
+	if f < 0 {
+		return decimal.Zero, decimal.Zero, -1, false
+	}
+	open = rows[f].balance.Sub(sum)
+	running := *rows[f].balance
+	for i := f + 1; i < len(rows); i++ {
+		running = running.Add(rows[i].amount)
+		if b := rows[i].balance; b != nil {
+			if !running.Equal(*b) {
+				return decimal.Zero, decimal.Zero, i, false
+			}
+			running = *b
+		}
+	}
+	return open, running, -1, true
 }
 
 func isBlankRecord(rec []string) bool {

@@ -105,3 +105,49 @@ func TestCSVRefused(t *testing.T) {
 	_, err := Parse(strings.NewReader("a,b"), FormatCSV)
 	assert.ErrorIs(t, err, ErrUnknownFormat, "CSV without a mapping")
 }
+
+func TestCSVRunningBalance(t *testing.T) {
+	m := CSVMapping{
+		Delimiter: ';', HasHeader: true, DateLayout: "02.01.2006", DecimalSeparator: ',', ThousandsSeparator: '.',
+		BookingDate: ColumnNamed("Datum"), Amount: ColumnNamed("Betrag"), Balance: ColumnNamed("Saldo"), FixedCurrency: o2c.EUR,
+	}
+	oldestFirst := "Datum;Betrag;Saldo\n02.03.2026;1.200,00;2.200,00\n02.03.2026;-45,30;\n03.03.2026;99,99;2.254,69\n"
+	newestFirst := "Datum;Betrag;Saldo\n03.03.2026;99,99;2.254,69\n02.03.2026;-45,30;2.154,70\n02.03.2026;1.200,00;2.200,00\n"
+	for name, in := range map[string]string{"oldest first": oldestFirst, "newest first": newestFirst} {
+		t.Run(name, func(t *testing.T) {
+			sts, err := ParseCSV(strings.NewReader(in), m)
+			require.NoError(t, err)
+			s := sts[0]
+			require.NotNil(t, s.OpeningBalance)
+			assert.Equal(t, "1000.00 EUR", s.OpeningBalance.Amount.String())
+			assert.Equal(t, "2254.69 EUR", s.ClosingBalance.Amount.String())
+			assert.Equal(t, o2c.MustDate(2026, 3, 2), s.OpeningBalance.Date)
+			assert.Equal(t, o2c.MustDate(2026, 3, 3), s.ClosingBalance.Date)
+			checkBalanced(t, s)
+		})
+	}
+	t.Run("a missing row breaks the chain", func(t *testing.T) {
+		in := "Datum;Betrag;Saldo\n02.03.2026;1.200,00;2.200,00\n03.03.2026;99,99;2.254,69\n"
+		_, err := ParseCSV(strings.NewReader(in), m)
+		var pe *ParseError
+		require.ErrorAs(t, err, &pe)
+		assert.ErrorIs(t, err, ErrUnbalanced)
+		assert.Equal(t, 3, pe.Line)
+		var be *BalanceError
+		require.ErrorAs(t, err, &be)
+		assert.Equal(t, "row at line 3", be.Statement)
+		sts, err := ParseCSV(strings.NewReader(in), m, AcceptPartial())
+		require.NoError(t, err)
+		assert.ErrorIs(t, sts[0].Incomplete, ErrUnbalanced)
+		// Through Parse as well.
+		_, err = Parse(strings.NewReader(in), FormatCSV, WithCSVMapping(m))
+		assert.ErrorIs(t, err, ErrUnbalanced)
+	})
+	t.Run("no balance column: nothing to check", func(t *testing.T) {
+		m2 := m
+		m2.Balance = Column{}
+		sts, err := ParseCSV(strings.NewReader("Datum;Betrag;Saldo\n02.03.2026;1,00;5,00\n03.03.2026;1,00;99,00\n"), m2)
+		require.NoError(t, err)
+		assert.Nil(t, sts[0].OpeningBalance)
+	})
+}

@@ -135,7 +135,7 @@ func Parse(r io.Reader, format Format, opts ...ParseOption) ([]Statement, error)
 		if o.csv == nil {
 			return nil, &ParseError{Format: FormatCSV, Err: fmt.Errorf("%w: CSV needs a column mapping (WithCSVMapping)", ErrUnknownFormat)}
 		}
-		return parseCSV(data, *o.csv)
+		return parseCSV(data, *o.csv, o)
 	default:
 		return nil, &ParseError{Format: format, Err: fmt.Errorf("%w: %q", ErrUnknownFormat, string(format))}
 	}
