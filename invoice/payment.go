@@ -2,6 +2,7 @@ package invoice
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cashcycle/sdk/o2c"
@@ -348,14 +349,23 @@ func (p *Payment) Allocate(key string, lines []AllocationRequest, now time.Time)
 
 // allocationFingerprint is the canonical hash of an allocation request:
 // the payment, and per line the invoice, instalment, amount and (closes)
-// whether its residual is to be written off.
+// whether its residual is to be written off. The order of the lines does
+// not matter: the same lines in another order are the same request.
 func allocationFingerprint(payment PaymentID, lines []AllocationRequest, closes []bool) string {
-	parts := []any{"allocate", payment.String()}
-	for i, l := range lines {
-		closeResidual := i < len(closes) && closes[i]
-		parts = append(parts, []any{l.Invoice.String(), l.Instalment, o2c.CanonicalAmount(l.Amount), closeResidual})
+	return o2c.Fingerprint("allocate", payment.String(), canonicalLines(len(lines), func(i int) (ID, int, o2c.Money) {
+		return lines[i].Invoice, lines[i].Instalment, lines[i].Amount
+	}, closes))
+}
+
+// canonicalLines returns n allocation lines as sorted canonical strings.
+func canonicalLines(n int, line func(i int) (ID, int, o2c.Money), closes []bool) []string {
+	out := make([]string, n)
+	for i := range n {
+		inv, inst, amount := line(i)
+		out[i] = fmt.Sprintf("%s/%d/%s/%t", inv, inst, o2c.CanonicalAmount(amount), i < len(closes) && closes[i])
 	}
-	return o2c.Fingerprint(parts...)
+	slices.Sort(out)
+	return out
 }
 
 // refundFingerprint is the canonical hash of a refund request.

@@ -662,11 +662,13 @@ func (s *Service) AllocateCredit(ctx context.Context, in AllocateCreditInput) ([
 		return nil, invalid("lines", "at least one allocation line is required", "")
 	}
 	now := s.clock.Now()
-	parts := []any{"allocate_credit", in.CreditNote.String()}
-	for _, l := range in.Lines {
-		parts = append(parts, []any{l.Invoice.String(), l.Instalment, o2c.CanonicalAmount(l.Amount), l.CloseResidual})
+	closes := make([]bool, len(in.Lines))
+	for i, l := range in.Lines {
+		closes[i] = l.CloseResidual
 	}
-	fp := o2c.Fingerprint(parts...)
+	fp := o2c.Fingerprint("allocate_credit", in.CreditNote.String(), canonicalLines(len(in.Lines), func(i int) (ID, int, o2c.Money) {
+		return in.Lines[i].Invoice, in.Lines[i].Instalment, in.Lines[i].Amount
+	}, closes))
 	var out []Settlement
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
 		targets := map[ID]*Invoice{}
