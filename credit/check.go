@@ -12,6 +12,7 @@ import (
 
 	"github.com/cashcycle/sdk/o2c"
 	"github.com/cashcycle/sdk/order"
+	"github.com/cashcycle/sdk/telemetry"
 )
 
 // Point is where in an order's life a credit check runs. It is a closed set.
@@ -257,10 +258,14 @@ type Options struct {
 	// Actor names automatic releases and holds on the audit trail
 	// (default "credit-check").
 	Actor string
+	// Telemetry: a span per order check and the o2c.order.credit_holds
+	// counter (zero: silent).
+	Telemetry telemetry.Options
 }
 
 // Checker runs credit checks. It implements order.CreditChecker.
 type Checker struct {
+	obs   *telemetry.T
 	opts  Options
 	clock o2c.Clock
 	loc   *time.Location
@@ -291,16 +296,22 @@ func NewChecker(opts Options) (*Checker, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Checker{opts: opts, clock: o2c.ClockOrSystem(opts.Clock), loc: loc}, nil
+	return &Checker{obs: telemetry.New(opts.Telemetry), opts: opts, clock: o2c.ClockOrSystem(opts.Clock), loc: loc}, nil
 }
 
 // CheckOrder implements order.CreditChecker: the check at [PointOrder].
 func (c *Checker) CheckOrder(ctx context.Context, o *order.Order) (order.CreditDecision, error) {
+	ctx, end := c.obs.Start(ctx, "credit.CheckOrder")
 	r, err := c.Check(ctx, o, PointOrder)
 	if err != nil {
-		return order.CreditDecision{}, err
+		return order.CreditDecision{}, end(err)
 	}
-	return r.Decision(), nil
+	d := r.Decision()
+	if d.Outcome == order.CreditHeld {
+		c.obs.Add(ctx, telemetry.CreditHolds, 1)
+		c.obs.Logger().DebugContext(ctx, "credit: order held", "order", o.ID().String(), "reasons", r.Codes())
+	}
+	return d, end(nil)
 }
 
 // Check checks order o (as it is or will be) at point p and returns the

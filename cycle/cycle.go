@@ -212,6 +212,9 @@ func New(cfg Config) (*Cycle, error) {
 	co.Store = st.CreditProfiles()
 	co.Source = credit.StoreSource{Orders: st.Orders(), Invoices: st.Invoices()}
 	co.Tx = cfg.Tx
+	if co.Telemetry == (telemetry.Options{}) {
+		co.Telemetry = tel
+	}
 	if co.Clock == nil {
 		co.Clock = clock
 	}
@@ -312,7 +315,9 @@ func (c *Cycle) Policy() InvoicingPolicy { return c.invoicing.Policy }
 // the order's release and the release record commit together, and with
 // AutoApprove the order is approved.
 func (c *Cycle) ReleaseOrder(ctx context.Context, id order.ID, by, note string) (*order.Order, error) {
-	return c.checker.Release(ctx, c.orders, id, by, note)
+	ctx, end := c.obs.Start(ctx, "cycle.ReleaseOrder")
+	o, err := c.checker.Release(ctx, c.orders, id, by, note)
+	return o, end(err)
 }
 
 // Ship records a shipment of an order (order.Service.Ship): with
@@ -336,7 +341,8 @@ func (c *Cycle) ConfirmDelivery(ctx context.Context, id order.ID, ref string, li
 		o   *order.Order
 		inv *invoice.Invoice
 	)
-	err := c.tx.InTx(ctx, func(ctx context.Context) error {
+	ctx, end := c.obs.Start(ctx, "cycle.ConfirmDelivery")
+	err := end(c.tx.InTx(ctx, func(ctx context.Context) error {
 		var err error
 		inv = nil
 		if o, err = c.orders.ConfirmDelivery(ctx, id, ref, lines...); err != nil {
@@ -354,7 +360,7 @@ func (c *Cycle) ConfirmDelivery(ctx context.Context, id order.ID, ref string, li
 			o, err = c.orders.Get(ctx, id)
 		}
 		return err
-	})
+	}))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -476,20 +482,26 @@ func (c *Cycle) BillDue(ctx context.Context, date o2c.Date) ([]*invoice.Invoice,
 // paid invoices out of the next dunning proposal). Lines without a
 // confident match stay for review (matching.Service.Proposals, Confirm).
 // A statement imported before is a *matching.DuplicateStatementError.
+//
+// The report says what was not done as well: Failed lines with their
+// errors, and Waiting lines (only suggested, or unmatched) with their best
+// proposal and why it was not applied.
 func (c *Cycle) ReceiveStatement(ctx context.Context, st matching.Statement) (*matching.ImportResult, matching.ApplyReport, error) {
+	ctx, end := c.obs.Start(ctx, "cycle.ReceiveStatement")
 	imp, err := c.matching.Import(ctx, st)
 	if err != nil {
-		return nil, matching.ApplyReport{}, err
+		return nil, matching.ApplyReport{}, end(err)
 	}
 	if _, err := c.matching.Propose(ctx, imp.Statement.ID); err != nil {
-		return imp, matching.ApplyReport{}, err
+		return imp, matching.ApplyReport{}, end(err)
 	}
 	rep, err := c.matching.Apply(ctx, imp.Statement.ID)
+	c.obs.Add(ctx, telemetry.PaymentsApplied, int64(len(rep.Applied)))
 	if err != nil {
-		return imp, rep, err
+		return imp, rep, end(err)
 	}
-	c.log.DebugContext(ctx, "cycle: statement applied", "statement", st.ID, "lines", len(imp.Lines), "applied", len(rep.Applied), "failed", len(rep.Failed))
-	return imp, rep, nil
+	c.log.DebugContext(ctx, "cycle: statement applied", "statement", st.ID, "lines", len(imp.Lines), "applied", len(rep.Applied), "failed", len(rep.Failed), "waiting", len(rep.Waiting))
+	return imp, rep, end(nil)
 }
 
 // Exposure returns a customer's credit exposure in cur as of today, under
@@ -509,7 +521,9 @@ func (c *Cycle) Exposure(ctx context.Context, customer o2c.CustomerID, cur o2c.C
 // Paid invoices are no longer open items and disputed amounts are left out,
 // so payments applied and disputes opened before the run are reflected.
 func (c *Cycle) RunDunning(ctx context.Context, asOf o2c.Date) (dunning.RunResult, error) {
+	ctx, end := c.obs.Start(ctx, "cycle.RunDunning")
 	res, err := c.dunning.Run(ctx, asOf)
-	c.log.DebugContext(ctx, "cycle: dunning run", "as_of", asOf.String(), "letters", len(res.Written), "err", err)
-	return res, err
+	c.obs.Add(ctx, telemetry.Letters, int64(len(res.Written)))
+	c.log.DebugContext(ctx, "cycle: dunning run", "as_of", asOf.String(), "letters", len(res.Written), "note", res.Note, "err", err)
+	return res, end(err)
 }

@@ -67,6 +67,7 @@ func ExampleNew() {
 		Clock:       clock,
 		Invoicing:   cycle.Invoicing{Policy: cycle.BillPerDelivery, Terms: map[string]invoice.Terms{"NET30": invoice.NetTerms(30)}},
 		AutoApprove: true,
+		Dunning:     dunning.Config{Creditor: dunning.Party{Name: "Acme SAS"}},
 	})
 	if err != nil {
 		fmt.Println(err)

@@ -68,6 +68,10 @@ type Config struct {
 	DefaultPlan string
 	// Calendar is the tenant's business calendar; nil: Monday to Friday.
 	Calendar invoice.BusinessCalendar
+	// RunNextBusinessDay makes Run on a day that is not a business day
+	// run for the next business day instead of writing nothing (see
+	// RunResult.NotBusinessDay).
+	RunNextBusinessDay bool
 	// Rates and FloorRates feed the late-payment policies (see Input).
 	Rates, FloorRates invoice.ReferenceRateTable
 	// Rounding rounds interest (zero value: half up).
@@ -126,6 +130,10 @@ func NewService(cfg Config) (*Service, error) {
 		return nil, invalid("items", "is required", nil)
 	case cfg.Notifier == nil:
 		return nil, invalid("notifier", "is required", nil)
+	case strings.TrimSpace(cfg.Creditor.Name) == "":
+		// letters name the creditor as sender and in the subject: without
+		// it every letter would go out with an empty sender block
+		return nil, invalid("creditor.name", "is required: letters name the creditor as sender and in their subject", nil)
 	}
 	if len(cfg.Plans) == 0 {
 		cfg.Plans = []Plan{PlanFrance()}
@@ -254,6 +262,12 @@ type RunResult struct {
 	// AlreadyCompleted is set when the run of that date was completed
 	// before this call: nothing was written.
 	AlreadyCompleted bool
+	// NotBusinessDay is set when the date asked for is not a business
+	// day; Note then says what was done: nothing (what is due goes out on
+	// the next business day), or, with Config.RunNextBusinessDay, the run
+	// of the next business day (Run.Date).
+	NotBusinessDay bool
+	Note           string
 }
 
 // Execute writes the proposal's letters: in transactions of BatchSize
@@ -558,11 +572,27 @@ func (s *Service) notify(ctx context.Context, d Delivery) (err error) {
 // Run is DryRun, Execute and Deliver for asOf: what a daily job calls.
 // Running it again on the same date sends nothing twice.
 func (s *Service) Run(ctx context.Context, asOf o2c.Date) (RunResult, error) {
+	var note string
+	notBusiness := false
+	if cal := s.calendar(); !asOf.IsZero() && !cal.IsBusinessDay(asOf) {
+		notBusiness = true
+		next := asOf.AddDays(1)
+		for i := 0; i < 366 && !cal.IsBusinessDay(next); i++ {
+			next = next.AddDays(1)
+		}
+		if !s.cfg.RunNextBusinessDay {
+			note = fmt.Sprintf("%s (%s) is not a business day: no letter written; what is due goes out on the next business day, %s", asOf, asOf.Weekday(), next)
+			return RunResult{Run: Run{Date: asOf}, NotBusinessDay: true, Note: note}, nil
+		}
+		note = fmt.Sprintf("%s (%s) is not a business day: ran for the next business day, %s", asOf, asOf.Weekday(), next)
+		asOf = next
+	}
 	p, err := s.DryRun(ctx, asOf)
 	if err != nil {
 		return RunResult{}, err
 	}
 	res, err := s.Execute(ctx, p)
+	res.NotBusinessDay, res.Note = notBusiness, note
 	if err != nil {
 		return res, err
 	}
@@ -573,4 +603,12 @@ func (s *Service) Run(ctx context.Context, asOf o2c.Date) (RunResult, error) {
 // History returns a customer's dunning history, oldest first.
 func (s *Service) History(ctx context.Context, c o2c.CustomerID) ([]HistoryEntry, error) {
 	return s.cfg.Store.History(ctx, HistoryFilter{Customer: c})
+}
+
+// calendar returns the business calendar (Monday to Friday when none).
+func (s *Service) calendar() invoice.BusinessCalendar {
+	if s.cfg.Calendar != nil {
+		return s.cfg.Calendar
+	}
+	return invoice.BusinessCalendarFunc(nil)
 }

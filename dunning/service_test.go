@@ -29,7 +29,7 @@ func TestInterruptedDeliveryResumesExactlyOnce(t *testing.T) {
 		led.add(openItem(o2c.NewCustomerID(), fmt.Sprintf("F-%d", i), "250.00", day.AddDays(-40), day.AddDays(-10)))
 	}
 	notifier := dunning.NewMemoryNotifier()
-	svc, err := dunning.NewService(dunning.Config{Store: acme.Dunning(), Tx: acme, Items: led, Notifier: notifier, Clock: clock, BatchSize: 6})
+	svc, err := dunning.NewService(dunning.Config{Creditor: dunning.Party{Name: "Acme SAS"}, Store: acme.Dunning(), Tx: acme, Items: led, Notifier: notifier, Clock: clock, BatchSize: 6})
 	require.NoError(t, err)
 
 	notifier.FailAfter(n / 2)
@@ -87,7 +87,7 @@ func TestDeliveryGivesUpAfterMaxAttempts(t *testing.T) {
 	notifier := dunning.NewMemoryNotifier()
 	notifier.FailAfter(0)
 	clock := o2c.NewManualClock(day.Time().Add(9 * time.Hour))
-	svc, err := dunning.NewService(dunning.Config{Store: acme.Dunning(), Tx: acme, Items: led, Notifier: notifier, MaxAttempts: 2, Clock: clock})
+	svc, err := dunning.NewService(dunning.Config{Creditor: dunning.Party{Name: "Acme SAS"}, Store: acme.Dunning(), Tx: acme, Items: led, Notifier: notifier, MaxAttempts: 2, Clock: clock})
 	require.NoError(t, err)
 	_, err = svc.Run(ctx, day)
 	require.ErrorIs(t, err, dunning.ErrDelivery)
@@ -123,7 +123,7 @@ func TestNewServiceValidates(t *testing.T) {
 	assert.ErrorIs(t, err, o2c.ErrValidation)
 	db := memory.New()
 	acme := db.MustTenant("acme")
-	_, err = dunning.NewService(dunning.Config{Store: acme.Dunning(), Tx: acme, Items: &ledger{}, Notifier: dunning.NewMemoryNotifier(),
+	_, err = dunning.NewService(dunning.Config{Creditor: dunning.Party{Name: "Acme SAS"}, Store: acme.Dunning(), Tx: acme, Items: &ledger{}, Notifier: dunning.NewMemoryNotifier(),
 		Plans: []dunning.Plan{dunning.PlanFrance()}, DefaultPlan: "XX"})
 	assert.ErrorIs(t, err, dunning.ErrUnknownPlan)
 }

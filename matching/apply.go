@@ -388,6 +388,10 @@ type ApplyReport struct {
 	// first (concurrently, or since the lines were listed); nothing was
 	// booked for them by this call.
 	AlreadyApplied []LineID
+	// Waiting lists the statement's lines that wait for a person (only
+	// suggested, or unmatched), each with its best proposal and why it was
+	// not applied: nothing was booked for them.
+	Waiting []Waiting
 }
 
 // Apply books every line of the statement that Propose decided
@@ -422,7 +426,8 @@ func (s *Service) Apply(ctx context.Context, statement StatementID) (ApplyReport
 		}
 		rep.Applied = append(rep.Applied, *a)
 	}
-	return rep, nil
+	rep.Waiting, err = s.waiting(ctx, statement)
+	return rep, err
 }
 
 // appliedMeanwhile reports whether the line is applied now: a concurrent

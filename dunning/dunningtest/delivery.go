@@ -85,7 +85,7 @@ func newScripted() *scriptedNotifier {
 
 func service(t *testing.T, h Harness, items openItems, n dunning.Notifier, clock o2c.Clock, tune func(*dunning.Config)) *dunning.Service {
 	t.Helper()
-	cfg := dunning.Config{Store: h.Store("acme"), Tx: h.Tx, Items: items, Notifier: n, Clock: clock,
+	cfg := dunning.Config{Creditor: dunning.Party{Name: "Acme SAS"}, Store: h.Store("acme"), Tx: h.Tx, Items: items, Notifier: n, Clock: clock,
 		Backoff: outbox.Backoff{Initial: time.Minute, Max: time.Minute}}
 	if tune != nil {
 		tune(&cfg)
