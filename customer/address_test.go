@@ -3,10 +3,12 @@ package customer_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 
 	"github.com/cashcycle/sdk/customer"
+	"github.com/cashcycle/sdk/o2c"
 )
 
 // Sample addresses from the national postal operators' published address
@@ -57,4 +59,18 @@ func ExampleAddress_Format() {
 	// LONDON
 	// EC1A 1BB
 	// UNITED KINGDOM
+}
+
+func TestContactPhone(t *testing.T) {
+	details := func(phone string) customer.Details {
+		return customer.Details{Number: "C-1", BillingContacts: []customer.Contact{{Name: "AP", Email: "ap@example.com", Reminders: true, Phone: phone}}}
+	}
+	for _, ok := range []string{"+33 6 12 34 56 78", "+442071234567", "+1 (202) 555-0123"} {
+		_, err := customer.New("acme", details(ok), time.Now())
+		assert.NoError(t, err, ok)
+	}
+	for _, bad := range []string{"06 12 34 56 78", "+33", "call me", "+33 6 12 34 56 78 ext 2"} {
+		_, err := customer.New("acme", details(bad), time.Now())
+		assert.ErrorIs(t, err, o2c.ErrValidation, bad)
+	}
 }

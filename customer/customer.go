@@ -53,6 +53,11 @@ type Contact struct {
 	// Email is a bare address ("ap@example.com"); required when the contact
 	// receives invoices or reminders.
 	Email string `json:"email,omitempty"`
+	// Phone is the contact's phone number in international form
+	// ("+33 6 12 34 56 78"): '+', then 6 to 15 digits, spaces, '-', '.',
+	// '(' or ')' allowed between them. Dunning calls it (phone tasks) and
+	// texts it (SMS).
+	Phone string `json:"phone,omitempty"`
 	// Role is free text: "accounts payable", "purchasing", "CFO".
 	Role string `json:"role,omitempty"`
 	// Invoices is set when invoices and credit notes are sent to this
@@ -324,6 +329,10 @@ func (c *Customer) ReminderContacts() []Contact {
 	return c.contacts(func(k Contact) bool { return k.Reminders })
 }
 
+// phonePattern is an international number: '+', then 6 to 15 digits
+// (ITU-T E.164) with separators.
+var phonePattern = regexp.MustCompile(`^\+[0-9][0-9 ().-]{4,22}[0-9]$`)
+
 func (c *Customer) contacts(keep func(Contact) bool) []Contact {
 	if c == nil {
 		return nil
@@ -384,6 +393,7 @@ func (d Details) normalized() Details {
 		k = Contact{
 			Name:      cleanText(k.Name),
 			Email:     strings.TrimSpace(k.Email),
+			Phone:     strings.TrimSpace(k.Phone),
 			Role:      cleanText(k.Role),
 			Invoices:  k.Invoices,
 			Reminders: k.Reminders,
@@ -491,6 +501,9 @@ func (d Details) problems() []error {
 		p := "billing_contacts[" + strconv.Itoa(i) + "]"
 		add(checkText(p+".name", k.Name, maxContactName))
 		add(checkText(p+".role", k.Role, maxRole))
+		if k.Phone != "" && !phonePattern.MatchString(k.Phone) {
+			add(invalid(p+".phone", "must be '+' and 6 to 15 digits (spaces, '-', '.', '(' and ')' allowed)", k.Phone, ErrInvalidFormat))
+		}
 		switch {
 		case k.Email != "":
 			if err := ValidateEmail(k.Email); err != nil {

@@ -16,15 +16,22 @@ const (
 	ChannelEmail            Channel = "email"
 	ChannelLetter           Channel = "letter"
 	ChannelRegisteredLetter Channel = "registered_letter"
-	ChannelPhoneTask        Channel = "phone_task"        // a task for a collector to call
+	ChannelPhoneTask        Channel = "phone_task"        // a task for a collector to call: internal, never sent to the customer
+	ChannelSMS              Channel = "sms"               // a text message to the debtor's phone
 	ChannelCollectionAgency Channel = "collection_agency" // hand-off to an agency
 	ChannelLegalAction      Channel = "legal_action"      // hand-off to lawyers / court
 )
 
+// ReachesCustomer reports whether letters of channel c are addressed to
+// the customer. A phone task is an internal task for a collector; a
+// hand-off letter is addressed to the customer (the agency or the lawyers
+// get the file through the host).
+func (c Channel) ReachesCustomer() bool { return c != ChannelPhoneTask }
+
 // IsValid reports whether c is one of the channels above.
 func (c Channel) IsValid() bool {
 	switch c {
-	case ChannelEmail, ChannelLetter, ChannelRegisteredLetter, ChannelPhoneTask, ChannelCollectionAgency, ChannelLegalAction:
+	case ChannelEmail, ChannelLetter, ChannelRegisteredLetter, ChannelPhoneTask, ChannelSMS, ChannelCollectionAgency, ChannelLegalAction:
 		return true
 	}
 	return false
@@ -104,7 +111,7 @@ func (p Plan) Validate() error {
 		case seen[l.Name]:
 			return invalid(f+"name", "must be unique in the plan", l.Name)
 		case !l.Channel.IsValid():
-			return invalid(f+"channel", "must be email, letter, registered_letter, phone_task, collection_agency or legal_action", l.Channel)
+			return invalid(f+"channel", "must be email, letter, registered_letter, phone_task, sms, collection_agency or legal_action", l.Channel)
 		case l.Template == "":
 			return invalid(f+"template", "is required", nil)
 		case l.MinDaysSincePrevious < 0:

@@ -435,8 +435,15 @@ func DebtorOf(c *customer.Customer, from string) Party {
 		p.LegalID = "SIREN " + c.SIREN
 	}
 	p.Address = c.BillingAddress.Format(from)
-	if rc := c.ReminderContacts(); len(rc) > 0 {
+	rc := c.ReminderContacts()
+	if len(rc) > 0 {
 		p.Email = rc[0].Email
+	}
+	for _, k := range rc {
+		if k.Phone != "" {
+			p.Phone = k.Phone
+			break
+		}
 	}
 	return p
 }

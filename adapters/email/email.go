@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,6 +70,19 @@ type Config struct {
 	To []string
 	// Bcc gets a copy of every letter (an archive mailbox).
 	Bcc []string
+	// Channels are the letter channels this notifier mails to the
+	// customer (nil: dunning.ChannelEmail only). A letter of another
+	// channel is refused with a *dunning.ChannelError: a registered letter
+	// or a hand-off is the print service's or the agency's, not email's.
+	// dunning.ChannelPhoneTask is never mailed to the customer, even if
+	// listed: see TaskTo.
+	Channels []dunning.Channel
+	// TaskTo, when set, makes the notifier deliver phone tasks
+	// (dunning.ChannelPhoneTask) as internal mail to these addresses (the
+	// collectors' mailbox), never to the letter's recipients, the default
+	// To or Bcc. Without it phone tasks are refused with a
+	// *dunning.ChannelError.
+	TaskTo []string
 	// MessageIDDomain is the right-hand side of the Message-IDs (default:
 	// the domain of From).
 	MessageIDDomain string
@@ -114,9 +128,17 @@ func New(cfg Config) (*Notifier, error) {
 	if err != nil {
 		return nil, &o2c.ValidationError{Field: "email.from", Rule: "must be an email address", Value: cfg.From, Err: err}
 	}
-	for _, a := range append(append([]string{}, cfg.To...), cfg.Bcc...) {
+	for _, a := range append(append(append([]string{}, cfg.To...), cfg.Bcc...), cfg.TaskTo...) {
 		if _, err := mail.ParseAddress(a); err != nil {
 			return nil, &o2c.ValidationError{Field: "email.to", Rule: "must be email addresses", Value: a, Err: err}
+		}
+	}
+	if cfg.Channels == nil {
+		cfg.Channels = []dunning.Channel{dunning.ChannelEmail}
+	}
+	for _, c := range cfg.Channels {
+		if !c.IsValid() {
+			return nil, &o2c.ValidationError{Field: "email.channels", Rule: "must list dunning channels", Value: string(c)}
 		}
 	}
 	if cfg.ReplyTo != "" {
@@ -180,9 +202,18 @@ func (n *Notifier) Message(d dunning.Delivery) (*gomail.Msg, error) {
 	if d.Rendered.Subject == "" || d.Rendered.Text == "" {
 		return nil, o2c.NewValidationError("delivery.rendered", "needs a subject and a text body")
 	}
-	to := d.Letter.Recipients
-	if len(to) == 0 {
-		to = n.cfg.To
+	task := d.Letter.Channel == dunning.ChannelPhoneTask
+	var to []string
+	switch {
+	case task && len(n.cfg.TaskTo) > 0:
+		to = n.cfg.TaskTo // internal: never the customer's contacts
+	case task || !slices.Contains(n.cfg.Channels, d.Letter.Channel):
+		return nil, &dunning.ChannelError{Key: d.Key, Channel: d.Letter.Channel, Notifier: "email"}
+	default:
+		to = d.Letter.Recipients
+		if len(to) == 0 {
+			to = n.cfg.To
+		}
 	}
 	if len(to) == 0 {
 		return nil, o2c.NewValidationError("letter.recipients", "has no address and the notifier has no default To")
@@ -194,7 +225,7 @@ func (n *Notifier) Message(d dunning.Delivery) (*gomail.Msg, error) {
 	if err := m.To(to...); err != nil {
 		return nil, &o2c.ValidationError{Field: "letter.recipients", Rule: "must be email addresses", Value: strings.Join(to, ", "), Err: err}
 	}
-	if len(n.cfg.Bcc) > 0 {
+	if len(n.cfg.Bcc) > 0 && !task {
 		if err := m.Bcc(n.cfg.Bcc...); err != nil {
 			return nil, &o2c.ValidationError{Field: "email.bcc", Rule: "must be email addresses", Err: err}
 		}

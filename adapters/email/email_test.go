@@ -114,7 +114,7 @@ func notifier(t *testing.T, s *server, cfg email.Config) *email.Notifier {
 func delivery(recipients ...string) dunning.Delivery {
 	return dunning.Delivery{
 		Key:    "dunning/acme/run-7/CUST-1/2",
-		Letter: dunning.Letter{Key: "dunning/acme/run-7/CUST-1/2", Tenant: "acme", Level: 2, Recipients: recipients},
+		Letter: dunning.Letter{Key: "dunning/acme/run-7/CUST-1/2", Tenant: "acme", Level: 2, Channel: dunning.ChannelEmail, Recipients: recipients},
 		Rendered: dunning.Rendered{
 			Subject: "Relance : facture F-2026-001 échue",
 			Text:    "Madame, Monsieur,\nla facture F-2026-001 de 1 200,00 € est échue.\n",
@@ -249,5 +249,54 @@ func TestNewValidates(t *testing.T) {
 	d = delivery("ap@debtor.example")
 	d.Rendered.Text = ""
 	_, err = n.Message(d)
+	assert.ErrorIs(t, err, o2c.ErrValidation)
+}
+
+// The email notifier honours the level's channel: the internal "call the
+// customer" task never reaches the customer's contacts.
+func TestChannelsHonoured(t *testing.T) {
+	ctx := context.Background()
+	task := delivery("ap@debtor.example")
+	task.Letter.Channel = dunning.ChannelPhoneTask
+
+	t.Run("a phone task without TaskTo is refused and nothing is sent", func(t *testing.T) {
+		s := &server{addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9}} // never dialled: the refusal comes first
+		n := notifier(t, s, email.Config{To: []string{"fallback@creditor.example"}, Bcc: []string{"archive@creditor.example"}})
+		err := n.Deliver(ctx, task)
+		require.ErrorIs(t, err, dunning.ErrChannel)
+		var ce *dunning.ChannelError
+		require.ErrorAs(t, err, &ce)
+		assert.Equal(t, dunning.ChannelPhoneTask, ce.Channel)
+		assert.Empty(t, s.messages())
+	})
+
+	t.Run("a phone task goes to the collectors only", func(t *testing.T) {
+		s := startServer(t)
+		n := notifier(t, s, email.Config{TaskTo: []string{"collectors@creditor.example"}, Bcc: []string{"archive@creditor.example"},
+			Channels: []dunning.Channel{dunning.ChannelEmail, dunning.ChannelPhoneTask}})
+		require.NoError(t, n.Deliver(ctx, task))
+		msgs := s.messages()
+		require.Len(t, msgs, 1)
+		assert.Equal(t, []string{"collectors@creditor.example"}, msgs[0].to, "never the customer's ap@debtor.example")
+		assert.NotContains(t, string(msgs[0].data), "debtor.example")
+	})
+
+	t.Run("letters of other channels are refused", func(t *testing.T) {
+		s := startServer(t)
+		n := notifier(t, s, email.Config{})
+		for _, c := range []dunning.Channel{dunning.ChannelRegisteredLetter, dunning.ChannelLetter, dunning.ChannelSMS, dunning.ChannelCollectionAgency} {
+			d := delivery("ap@debtor.example")
+			d.Letter.Channel = c
+			assert.ErrorIs(t, n.Deliver(ctx, d), dunning.ErrChannel, c)
+		}
+		assert.Empty(t, s.messages())
+		n = notifier(t, s, email.Config{Channels: []dunning.Channel{dunning.ChannelEmail, dunning.ChannelRegisteredLetter}})
+		d := delivery("ap@debtor.example")
+		d.Letter.Channel = dunning.ChannelRegisteredLetter
+		require.NoError(t, n.Deliver(ctx, d), "a copy of the registered letter by email when the host asks for it")
+		assert.Len(t, s.messages(), 1)
+	})
+
+	_, err := email.New(email.Config{Host: "smtp.example", From: "ar@creditor.example", Channels: []dunning.Channel{"fax"}})
 	assert.ErrorIs(t, err, o2c.ErrValidation)
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/cashcycle/sdk/dunning"
@@ -36,6 +37,10 @@ type Config struct {
 	Header http.Header
 	// Clock stamps webhook-timestamp (nil: system clock).
 	Clock o2c.Clock
+	// Channels are the letter channels this notifier posts (nil: every
+	// channel); a letter of another channel is refused with a
+	// *dunning.ChannelError.
+	Channels []dunning.Channel
 }
 
 // Notifier posts signed webhooks. It is safe for concurrent use.
@@ -115,14 +120,34 @@ type EventData struct {
 	Event o2c.Event `json:"event"`
 }
 
-// Deliver implements dunning.Notifier: it posts a "dunning.letter" message
-// with webhook-id = d.Key. The body is the same on every call for one
-// delivery, so receivers may also compare bodies.
+// Message types of delivered letters.
+const (
+	// TypeLetter is a letter for the customer, to send by its channel
+	// (letter.channel: email, letter, registered_letter, sms,
+	// collection_agency, legal_action).
+	TypeLetter = "dunning.letter"
+	// TypeTask is an internal collector's task (a phone_task letter): the
+	// receiver must not forward it to the customer.
+	TypeTask = "dunning.task"
+)
+
+// Deliver implements dunning.Notifier: it posts a [TypeLetter] message, or
+// a [TypeTask] message for a phone task, with webhook-id = d.Key. The body
+// is the same on every call for one delivery, so receivers may also
+// compare bodies. A channel not in Config.Channels is a
+// *dunning.ChannelError.
 func (n *Notifier) Deliver(ctx context.Context, d dunning.Delivery) error {
 	if d.Key == "" {
 		return o2c.NewValidationError("delivery.key", "is required")
 	}
-	return n.Send(ctx, d.Key, Message{Type: "dunning.letter", Data: LetterData{
+	if n.cfg.Channels != nil && !slices.Contains(n.cfg.Channels, d.Letter.Channel) {
+		return &dunning.ChannelError{Key: d.Key, Channel: d.Letter.Channel, Notifier: "webhook"}
+	}
+	typ := TypeLetter
+	if d.Letter.Channel == dunning.ChannelPhoneTask {
+		typ = TypeTask
+	}
+	return n.Send(ctx, d.Key, Message{Type: typ, Data: LetterData{
 		Key: d.Key, Letter: d.Letter, Subject: d.Rendered.Subject, Text: d.Rendered.Text, HTML: d.Rendered.HTML,
 	}})
 }

@@ -245,3 +245,24 @@ func TestHandleAsDispatcherHandler(t *testing.T) {
 	assert.Equal(t, e1.ID, msg.Data.Event.ID)
 	assert.JSONEq(t, `{"number":"F-1"}`, string(msg.Data.Event.Payload))
 }
+
+// A phone task is posted as an internal task, and a notifier limited to
+// some channels refuses the others.
+func TestDeliverHonoursChannels(t *testing.T) {
+	r := newReceiver(t, 200, 200)
+	n := notifier(t, r.srv.URL)
+	d := delivery()
+	d.Letter.Channel = dunning.ChannelPhoneTask
+	require.NoError(t, n.Deliver(context.Background(), d))
+	_, bodies := r.received()
+	require.Len(t, bodies, 1)
+	var m struct{ Type string }
+	require.NoError(t, json.Unmarshal(bodies[0], &m))
+	assert.Equal(t, webhook.TypeTask, m.Type)
+
+	limited, err := webhook.New(webhook.Config{URL: r.srv.URL, Secret: secret, Channels: []dunning.Channel{dunning.ChannelEmail}})
+	require.NoError(t, err)
+	assert.ErrorIs(t, limited.Deliver(context.Background(), d), dunning.ErrChannel)
+	_, bodies = r.received()
+	assert.Len(t, bodies, 1, "nothing posted")
+}
