@@ -23,7 +23,7 @@ func ExamplePlanFrance() {
 	// 1 reminder-1     +5 days  email             reminder      interest=false fee=false deadline=0
 	// 2 reminder-2    +15 days  letter            reminder      interest=false fee=false deadline=0
 	// 3 formal-notice +30 days  registered_letter formal_notice interest=true fee=true deadline=8
-	// 4 handoff       +60 days  collection_agency handoff       interest=true fee=true deadline=0
+	// 4 handoff       +30 days  collection_agency handoff       interest=true fee=true deadline=0
 }
 
 // A proposal for one customer whose invoice is 35 days overdue and who

@@ -77,6 +77,12 @@ type Letter struct {
 	// function (see [LegalReference]).
 	Jurisdiction    string   `json:"jurisdiction,omitempty"`
 	PaymentDeadline o2c.Date `json:"payment_deadline,omitzero"`
+	// DeadlineDays is the deadline in days; with DeadlineFromReceipt it
+	// runs from the day the debtor receives the letter and
+	// PaymentDeadline is zero (the letter says "within N days of
+	// receipt").
+	DeadlineDays        int  `json:"deadline_days,omitempty"`
+	DeadlineFromReceipt bool `json:"deadline_from_receipt,omitempty"`
 	// PayURL is the host's "pay now" link for this letter.
 	PayURL string `json:"pay_url,omitempty"`
 }

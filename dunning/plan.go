@@ -66,8 +66,16 @@ type Level struct {
 	// previous level's letter and this one.
 	MinDaysSincePrevious int `json:"min_days_since_previous,omitempty"`
 	// PaymentDeadlineDays, when positive, gives the letter a payment
-	// deadline this many days after the run date (the formal notice's).
+	// deadline this many days after the run date (the formal notice's),
+	// or after the day the debtor received it with DeadlineFromReceipt.
+	// The deadline is stored in the letter's history entry, and the next
+	// level is due only once it has expired unpaid (the day after its last
+	// day): it then replaces MinDaysSincePrevious for that step.
 	PaymentDeadlineDays int `json:"payment_deadline_days,omitempty"`
+	// DeadlineFromReceipt counts the deadline from the receipt the host
+	// records ([Service.RecordReceipt]: registered letter number and
+	// date); until it is recorded the next level waits.
+	DeadlineFromReceipt bool `json:"deadline_from_receipt,omitempty"`
 }
 
 // Plan is a dunning procedure as data: ordered levels and how far a run

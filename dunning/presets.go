@@ -23,7 +23,10 @@ const (
 //	reminder-2       15    letter             reminder       7 days after reminder-1
 //	formal-notice    30    registered_letter  formal_notice  10 days after reminder-2, >= 50 EUR,
 //	                                                          interest + 40 EUR per invoice, pay within 8 days
-//	handoff          60    collection_agency  handoff        15 days after the notice, interest + fee
+//	                                                          (set DeadlineFromReceipt to count them from
+//	                                                          the receipt the host records)
+//	handoff          30    collection_agency  handoff        once the notice's deadline expired unpaid,
+//	                                                          interest + fee
 //
 // Interest and the recovery fee follow invoice.LatePaymentPolicyFrance.
 // Copy the value and change what your procedure does differently.
@@ -38,8 +41,9 @@ func PlanFrance() Plan {
 			{Name: "formal-notice", OffsetDays: 30, Channel: ChannelRegisteredLetter, Template: TemplateFormalNotice,
 				MinDaysSincePrevious: 10, MinAmounts: []o2c.Money{o2c.MustMoney("50", "EUR")},
 				ClaimInterest: true, ClaimRecoveryFee: true, PaymentDeadlineDays: 8},
-			{Name: "handoff", OffsetDays: 60, Channel: ChannelCollectionAgency, Template: TemplateHandoff,
-				MinDaysSincePrevious: 15, ClaimInterest: true, ClaimRecoveryFee: true},
+			// the hand-off follows the notice's deadline, not a number of days
+			{Name: "handoff", OffsetDays: 30, Channel: ChannelCollectionAgency, Template: TemplateHandoff,
+				ClaimInterest: true, ClaimRecoveryFee: true},
 		},
 		LatePayment: invoice.LatePaymentPolicyFrance(),
 	}

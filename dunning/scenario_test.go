@@ -103,9 +103,9 @@ func TestScenario90Days(t *testing.T) {
 		"2026-04-01 part formal-notice",
 		// ten days after the broken promise's reminder
 		"2026-04-09 promise formal-notice",
-		// due + 60 is Friday 1 May, a French public holiday: Monday 4 May
-		"2026-05-04 part handoff",
-		"2026-05-04 promise handoff",
+		// the hand-off follows the notice's deadline expiring unpaid, not a number of days
+		"2026-04-10 part handoff", // the day after the notice's deadline (1 April + 8 days)
+		"2026-04-20 promise handoff", // deadline 17 April, a Friday: the next business day
 	}
 	sort.Strings(want)
 	assert.Equal(t, want, got)

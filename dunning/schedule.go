@@ -90,8 +90,11 @@ type ProposedLetter struct {
 	// RecoveryFees when the fees are in the letter's currency (a recovery
 	// fee in another currency is left out of Total).
 	Amount, Credit, Fee, Interest, RecoveryFees, Total o2c.Money
-	// PaymentDeadline is set when the level gives one.
-	PaymentDeadline o2c.Date
+	// PaymentDeadline is set when the level gives a deadline counted from
+	// the run date; DeadlineDays and DeadlineFromReceipt as in [Level].
+	PaymentDeadline     o2c.Date
+	DeadlineDays        int
+	DeadlineFromReceipt bool
 	// Reasons say why this level is due, in words.
 	Reasons []string
 }
@@ -150,6 +153,7 @@ type scheduler struct {
 	promises  map[o2c.CustomerID][]Promise
 	marks     map[invoice.ID]itemMark
 	feeClaim  map[invoice.ID]bool
+	deadlines map[groupKey][]int // indices into Input.History of letters with a deadline
 	today     map[groupKey]bool
 	units     map[unitKey]unitClaim
 	// scratch buffers reused between groups
@@ -271,7 +275,7 @@ func (s *scheduler) index() {
 	s.marks = make(map[invoice.ID]itemMark, len(in.History))
 	s.feeClaim = map[invoice.ID]bool{}
 	s.today = map[groupKey]bool{}
-	for _, h := range in.History {
+	for i, h := range in.History {
 		if h.RunDate.After(in.AsOf) {
 			continue // a run dated later than AsOf does not exist yet for this proposal
 		}
@@ -280,6 +284,13 @@ func (s *scheduler) index() {
 		}
 		if h.Status == LetterFailed {
 			continue
+		}
+		if h.DeadlineDays > 0 {
+			if s.deadlines == nil {
+				s.deadlines = map[groupKey][]int{}
+			}
+			k := groupKey{h.Customer, h.Currency}
+			s.deadlines[k] = append(s.deadlines[k], i)
 		}
 		for _, it := range h.Items {
 			m, ok := s.marks[it.Invoice]
@@ -409,7 +420,7 @@ func (s *scheduler) group(g *group) (*ProposedLetter, string, error) {
 		s.amount = append(s.amount, a)
 	}
 	// Find the level due: climb from cur+1 while the conditions hold.
-	target, belowMin := -1, ""
+	target, belowMin, waiting := -1, "", ""
 	steps := plan.maxSteps()
 	taken := 0
 	for n := cur + 1; n < len(plan.Levels) && taken < steps; n++ {
@@ -436,8 +447,23 @@ func (s *scheduler) group(g *group) (*ProposedLetter, string, error) {
 		if !found || oldest < lvl.OffsetDays {
 			break
 		}
-		if taken == 1 && cur >= 0 && last.DaysUntil(asOf) < lvl.MinDaysSincePrevious {
-			break
+		if taken == 1 && cur >= 0 {
+			if notice := s.deadlineOf(g.key, cur); notice != nil {
+				// a letter with a deadline (a formal notice): the next
+				// level waits for the deadline to expire unpaid
+				deadline, known := notice.Deadline()
+				if !known {
+					waiting = "deadline of the " + notice.LevelName + " of " + notice.RunDate.String() + " runs from its receipt, not recorded yet"
+					break
+				}
+				if !asOf.After(deadline) {
+					waiting = "deadline of the " + notice.LevelName + " runs until " + deadline.String()
+					break
+				}
+				reasons = append(reasons, "deadline of the "+notice.LevelName+" expired on "+deadline.String())
+			} else if last.DaysUntil(asOf) < lvl.MinDaysSincePrevious {
+				break
+			}
 		}
 		if m, ok := amountIn(lvl.MinAmounts, cur0); ok && covered.LessThan(m.Amount()) {
 			belowMin = fmt.Sprintf("%s %s below the minimum %s of level %s", covered.StringFixed(cur0.Digits()), cur0, m.AmountString(), lvl.Name)
@@ -449,9 +475,25 @@ func (s *scheduler) group(g *group) (*ProposedLetter, string, error) {
 		if creditUsed.IsPositive() && allZero(s.amount) {
 			return nil, "credit of " + creditUsed.StringFixed(cur0.Digits()) + " " + cur0.Code() + " covers the overdue items", nil
 		}
+		if waiting != "" {
+			return nil, waiting, nil
+		}
 		return nil, belowMin, nil
 	}
 	return s.letter(g, plan, planWhy, cur, last, target, creditUsed, reasons)
+}
+
+// deadlineOf returns the latest letter of level of the group that gave a
+// deadline, or nil.
+func (s *scheduler) deadlineOf(k groupKey, level int) *HistoryEntry {
+	var out *HistoryEntry
+	for _, i := range s.deadlines[k] {
+		h := &s.in.History[i]
+		if h.Level == level && (out == nil || !h.RunDate.Before(out.RunDate)) {
+			out = h
+		}
+	}
+	return out
 }
 
 func allZero(ds []o2c.Money) bool {
@@ -530,7 +572,10 @@ func (s *scheduler) letter(g *group, plan *Plan, planWhy string, cur int, last o
 	}
 	l.Total, _ = o2c.MoneyOf(amount.Add(interest).Add(fees).Add(l.Fee.Amount()), c)
 	if lvl.PaymentDeadlineDays > 0 {
-		l.PaymentDeadline = asOf.AddDays(lvl.PaymentDeadlineDays)
+		l.DeadlineDays, l.DeadlineFromReceipt = lvl.PaymentDeadlineDays, lvl.DeadlineFromReceipt
+		if !lvl.DeadlineFromReceipt {
+			l.PaymentDeadline = asOf.AddDays(lvl.PaymentDeadlineDays)
+		}
 	}
 	oldest := l.Items[0]
 	why := make([]string, 0, 4+len(reasons))

@@ -357,12 +357,33 @@ func (s *Service) prepare(ctx context.Context, book *PlanBook, date o2c.Date, pl
 		Type: EventLetterIssued, OccurredAt: now.UTC(), Payload: payload}
 	e := HistoryEntry{Key: l.Key, RunDate: date, Customer: pl.Customer, Currency: pl.Currency, Plan: pl.Plan,
 		Level: pl.Level, LevelName: pl.LevelName, Channel: pl.Channel, Total: pl.Total, Event: ev.ID,
-		Status: LetterPending, CreatedAt: now.UTC()}
+		Status: LetterPending, CreatedAt: now.UTC(),
+		DeadlineDays: pl.DeadlineDays, DeadlineFromReceipt: pl.DeadlineFromReceipt, PaymentDeadline: pl.PaymentDeadline}
 	e.Items = make([]HistoryItem, len(pl.Items))
 	for i, it := range pl.Items {
 		e.Items[i] = HistoryItem{Invoice: it.Invoice, Number: it.Number, Amount: it.Amount, RecoveryFeeClaimed: it.RecoveryFee.IsPositive()}
 	}
 	return e, ev, nil
+}
+
+// RecordReceipt records that the letter key (a formal notice sent by
+// registered letter) reached the debtor: the registered letter's number
+// and the day it was received. When the letter's level counts its
+// deadline from receipt (Level.DeadlineFromReceipt), the deadline runs
+// from that day and is stored in the history; the next level waits for
+// it to expire unpaid. Recording the same receipt twice is a no-op; a
+// different receipt over a recorded one is o2c.ErrConflict; an unknown key
+// o2c.ErrNotFound; a missing number or date, or a date before the letter,
+// a *o2c.ValidationError.
+func (s *Service) RecordReceipt(ctx context.Context, key string, r Receipt) (HistoryEntry, error) {
+	r.RecordedAt = s.clock.Now()
+	var out HistoryEntry
+	err := s.cfg.Tx.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		out, err = s.cfg.Store.RecordReceipt(ctx, key, r)
+		return err
+	})
+	return out, err
 }
 
 // EventLetterIssued is the type of the outbox event each letter is
@@ -379,7 +400,7 @@ func (s *Service) LetterFor(ctx context.Context, book *PlanBook, date o2c.Date, 
 		Plan: pl.Plan, Level: pl.Level, LevelName: pl.LevelName, Creditor: s.cfg.Creditor,
 		Debtor: Party{Name: pl.Customer.String()}, Currency: pl.Currency,
 		Amount: pl.Amount, Fee: pl.Fee, Interest: pl.Interest, RecoveryFees: pl.RecoveryFees, Total: pl.Total,
-		PaymentDeadline: pl.PaymentDeadline,
+		PaymentDeadline: pl.PaymentDeadline, DeadlineDays: pl.DeadlineDays, DeadlineFromReceipt: pl.DeadlineFromReceipt,
 	}
 	if s.cfg.Customers != nil {
 		cu, err := s.cfg.Customers.Get(ctx, pl.Customer)

@@ -2,6 +2,7 @@ package dunning
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/cashcycle/sdk/invoice"
@@ -48,6 +49,19 @@ type HistoryEntry struct {
 	Items []HistoryItem `json:"items"`
 	// Total is what the letter asked for: items, fees and interest.
 	Total o2c.Money `json:"total"`
+	// DeadlineDays, when positive, is the payment deadline the letter gave
+	// (a formal notice's: Level.PaymentDeadlineDays), counted from the run
+	// date, or from the notice's receipt when DeadlineFromReceipt is set.
+	// PaymentDeadline is the deadline's last day when counted from the run
+	// date (zero when it runs from a receipt not yet recorded); see
+	// [HistoryEntry.Deadline].
+	DeadlineDays        int      `json:"deadline_days,omitempty"`
+	DeadlineFromReceipt bool     `json:"deadline_from_receipt,omitempty"`
+	PaymentDeadline     o2c.Date `json:"payment_deadline,omitzero"`
+	// Receipt is the delivery of the letter as the host recorded it (a
+	// registered letter's number and the day it was received), nil until
+	// recorded; see [Service.RecordReceipt].
+	Receipt *Receipt `json:"receipt,omitempty"`
 	// Event is the outbox event carrying the letter.
 	Event o2c.EventID `json:"event"`
 	// Status, Attempts, LastError and DeliveredAt track the delivery.
@@ -61,6 +75,72 @@ type HistoryEntry struct {
 	// Zero: due at once.
 	NextAttemptAt time.Time `json:"next_attempt_at,omitzero"`
 	CreatedAt     time.Time `json:"created_at"`
+}
+
+// Receipt is the proof that a letter reached the debtor: for a formal
+// notice sent by registered letter, its number and the day the debtor
+// received it (or the day it was first presented, as the post's notice of
+// receipt says).
+type Receipt struct {
+	// Reference is the registered letter's number ("1A 123 456 7890 1").
+	Reference string `json:"reference"`
+	// ReceivedOn is the day the debtor received the letter.
+	ReceivedOn o2c.Date `json:"received_on"`
+	// RecordedAt is when the host recorded it (set by the service).
+	RecordedAt time.Time `json:"recorded_at"`
+}
+
+// Validate checks the receipt against the entry it is recorded on.
+func (r Receipt) Validate(h HistoryEntry) error {
+	switch {
+	case strings.TrimSpace(r.Reference) == "" || len(r.Reference) > 100:
+		return invalid("receipt.reference", "must be 1-100 bytes", r.Reference)
+	case r.ReceivedOn.IsZero():
+		return invalid("receipt.received_on", "is required", nil)
+	case r.ReceivedOn.Before(h.RunDate):
+		return invalid("receipt.received_on", "must not be before the letter's date "+h.RunDate.String(), r.ReceivedOn)
+	}
+	return nil
+}
+
+// Deadline returns the last day the letter gave the debtor to pay, and
+// whether it is known: counted from the run date, or from the recorded
+// receipt when DeadlineFromReceipt is set (unknown until the receipt is
+// recorded). A letter without a deadline returns (zero, false).
+func (h HistoryEntry) Deadline() (o2c.Date, bool) {
+	switch {
+	case h.DeadlineDays <= 0:
+		return o2c.Date{}, false
+	case !h.DeadlineFromReceipt:
+		return h.RunDate.AddDays(h.DeadlineDays), true
+	case h.Receipt != nil:
+		return h.Receipt.ReceivedOn.AddDays(h.DeadlineDays), true
+	}
+	return o2c.Date{}, false
+}
+
+// ApplyReceipt records r on the entry; stores call it so every adapter
+// books receipts the same way. Recording the same receipt again is a
+// no-op (false); a different one over a recorded receipt is
+// o2c.ErrConflict; a receipt that does not validate a *o2c.ValidationError.
+// On success the entry's PaymentDeadline is set when it runs from the
+// receipt.
+func (h *HistoryEntry) ApplyReceipt(r Receipt) (bool, error) {
+	if err := r.Validate(*h); err != nil {
+		return false, err
+	}
+	if h.Receipt != nil {
+		if h.Receipt.Reference == r.Reference && h.Receipt.ReceivedOn == r.ReceivedOn {
+			return false, nil
+		}
+		return false, o2c.Conflict("dunning letter", h.Key, "a different receipt is recorded: "+h.Receipt.Reference+" on "+h.Receipt.ReceivedOn.String())
+	}
+	r.RecordedAt = r.RecordedAt.UTC()
+	h.Receipt = &r
+	if d, ok := h.Deadline(); ok {
+		h.PaymentDeadline = d
+	}
+	return true, nil
 }
 
 // RunStatus is where a run is.
@@ -245,6 +325,11 @@ type Store interface {
 	// UpdateDelivery ends the lease. A limit or lease that is not positive
 	// is a *o2c.ValidationError.
 	ClaimLetters(ctx context.Context, limit int, now time.Time, lease time.Duration) ([]PendingLetter, error)
+	// RecordReceipt records the receipt of the letter key with
+	// [HistoryEntry.ApplyReceipt] and returns the entry. An unknown key is
+	// o2c.ErrNotFound; errors of ApplyReceipt are returned as they are;
+	// on any error nothing is written.
+	RecordReceipt(ctx context.Context, key string, r Receipt) (HistoryEntry, error)
 	// UpdateDelivery applies delivery outcomes atomically, with
 	// [HistoryEntry.ApplyDelivery]: a delivered letter becomes delivered
 	// (and its outbox event delivered); a failed attempt raises Attempts,

@@ -162,11 +162,11 @@ Malgré nos relances, les factures ci-dessous, échues, restent impayées à ce 
 
 {{template "items" .}}
 ` + frenchCharges + `
-Par la présente, nous vous mettons en demeure de nous verser la somme de {{money .Total}} au plus tard le {{date .PaymentDeadline}}.
+Par la présente, nous vous mettons en demeure de nous verser la somme de {{money .Total}} {{if .DeadlineFromReceipt}}dans un délai de {{.DeadlineDays}} jours à compter de la réception de la présente{{else}}au plus tard le {{date .PaymentDeadline}}{{end}}.
 
 Faute de paiement intégral à cette date, nous saisirons la juridiction compétente, notamment par une requête en injonction de payer, sans nouvel avis. Les frais de procédure et les intérêts courus jusqu'au paiement s'ajouteront alors à votre dette.
 {{template "pay" .}}{{template "sign" .}}`,
-			HTML: `<p><strong>Lettre recommandée avec demande d'avis de réception</strong></p><p>Créancier :</p>{{template "party_html" .Creditor}}<p>Débiteur :</p>{{template "party_html" .Debtor}}<p>Le {{date .Date}}</p><p><strong>Objet : mise en demeure de payer</strong></p><p>Madame, Monsieur,</p><p>Malgré nos relances, les factures ci-dessous, échues, restent impayées à ce jour :</p>{{template "items_html" .}}` + frenchChargesHTML + `<p>Par la présente, nous vous mettons en demeure de nous verser la somme de <strong>{{money .Total}}</strong> au plus tard le <strong>{{date .PaymentDeadline}}</strong>.</p><p>Faute de paiement intégral à cette date, nous saisirons la juridiction compétente, notamment par une requête en injonction de payer, sans nouvel avis. Les frais de procédure et les intérêts courus jusqu'au paiement s'ajouteront alors à votre dette.</p>{{template "pay_html" .}}{{template "sign_html" .}}`},
+			HTML: `<p><strong>Lettre recommandée avec demande d'avis de réception</strong></p><p>Créancier :</p>{{template "party_html" .Creditor}}<p>Débiteur :</p>{{template "party_html" .Debtor}}<p>Le {{date .Date}}</p><p><strong>Objet : mise en demeure de payer</strong></p><p>Madame, Monsieur,</p><p>Malgré nos relances, les factures ci-dessous, échues, restent impayées à ce jour :</p>{{template "items_html" .}}` + frenchChargesHTML + `<p>Par la présente, nous vous mettons en demeure de nous verser la somme de <strong>{{money .Total}}</strong> {{if .DeadlineFromReceipt}}dans un délai de <strong>{{.DeadlineDays}} jours</strong> à compter de la réception de la présente{{else}}au plus tard le <strong>{{date .PaymentDeadline}}</strong>{{end}}.</p><p>Faute de paiement intégral à cette date, nous saisirons la juridiction compétente, notamment par une requête en injonction de payer, sans nouvel avis. Les frais de procédure et les intérêts courus jusqu'au paiement s'ajouteront alors à votre dette.</p>{{template "pay_html" .}}{{template "sign_html" .}}`},
 		{Language: "fr", Name: TemplateHandoff,
 			Subject: `Transmission de votre dossier au recouvrement – {{.Creditor.Name}}`,
 			Text: frHead + `
@@ -243,9 +243,9 @@ The following invoices are overdue and unpaid:
 
 {{template "items" .}}
 ` + englishCharges + `
-We require payment of {{money .Total}} by {{date .PaymentDeadline}}. Failing that, we will start court proceedings to recover the debt, interest and costs without further notice.
+We require payment of {{money .Total}} {{if .DeadlineFromReceipt}}within {{.DeadlineDays}} days of receiving this letter{{else}}by {{date .PaymentDeadline}}{{end}}. Failing that, we will start court proceedings to recover the debt, interest and costs without further notice.
 {{template "pay" .}}{{template "sign" .}}`,
-			HTML: `<p>Creditor:</p>{{template "party_html" .Creditor}}<p>Debtor:</p>{{template "party_html" .Debtor}}<p>{{date .Date}}</p><p><strong>Formal demand for payment</strong></p><p>The following invoices are overdue and unpaid:</p>{{template "items_html" .}}` + englishChargesHTML + `<p>We require payment of <strong>{{money .Total}}</strong> by <strong>{{date .PaymentDeadline}}</strong>. Failing that, we will start court proceedings to recover the debt, interest and costs without further notice.</p>{{template "pay_html" .}}{{template "sign_html" .}}`},
+			HTML: `<p>Creditor:</p>{{template "party_html" .Creditor}}<p>Debtor:</p>{{template "party_html" .Debtor}}<p>{{date .Date}}</p><p><strong>Formal demand for payment</strong></p><p>The following invoices are overdue and unpaid:</p>{{template "items_html" .}}` + englishChargesHTML + `<p>We require payment of <strong>{{money .Total}}</strong> {{if .DeadlineFromReceipt}}within <strong>{{.DeadlineDays}} days</strong> of receiving this letter{{else}}by <strong>{{date .PaymentDeadline}}</strong>{{end}}. Failing that, we will start court proceedings to recover the debt, interest and costs without further notice.</p>{{template "pay_html" .}}{{template "sign_html" .}}`},
 		{Language: "en", Name: TemplateHandoff,
 			Subject: `Your account has been passed for collection – {{.Creditor.Name}}`,
 			Text: enHead + `

@@ -384,3 +384,26 @@ func (d *Dunning) Assignments(ctx context.Context) ([]dunning.Assignment, error)
 	})
 	return out, nil
 }
+
+// RecordReceipt implements dunning.Store.
+func (d *Dunning) RecordReceipt(ctx context.Context, key string, r dunning.Receipt) (dunning.HistoryEntry, error) {
+	var out dunning.HistoryEntry
+	err := d.inTx(ctx, func(ctx context.Context, t *tx) error {
+		hist := d.history()
+		if hist.rows[d.tenant][key] == nil {
+			return o2c.NotFound("dunning letter", key)
+		}
+		_, err := hist.update(ctx, d.db, d.tenant, key, func(h *memHistory) ([]o2c.Event, error) {
+			if _, err := h.HistoryEntry.ApplyReceipt(r); err != nil {
+				return nil, err
+			}
+			out = h.HistoryEntry
+			return nil, nil
+		})
+		return err
+	})
+	if err != nil {
+		return dunning.HistoryEntry{}, err
+	}
+	return out, nil
+}

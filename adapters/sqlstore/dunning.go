@@ -551,3 +551,30 @@ func (d *Dunning) Assignments(ctx context.Context) ([]dunning.Assignment, error)
 	as, err := dunningAssignmentsTable.list(ctx, d.db, d.tenant, query{orderBy: "kind, key"})
 	return derefAll(as), err
 }
+
+// RecordReceipt implements dunning.Store.
+func (d *Dunning) RecordReceipt(ctx context.Context, key string, r dunning.Receipt) (dunning.HistoryEntry, error) {
+	var out dunning.HistoryEntry
+	err := d.tx(ctx, func(ctx context.Context, q querier) error {
+		var one int
+		err := q.QueryRowContext(ctx, `SELECT 1 FROM o2c_dunning_history WHERE tenant = $1 AND id = $2`, string(d.tenant), key).Scan(&one)
+		if errors.Is(err, stdsql.ErrNoRows) {
+			return o2c.NotFound("dunning letter", key)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = dunningHistoryTable.update(ctx, d.db, d.tenant, key, func(h *sqlHistory) ([]o2c.Event, error) {
+			if _, err := h.HistoryEntry.ApplyReceipt(r); err != nil {
+				return nil, err
+			}
+			out = h.HistoryEntry
+			return nil, nil
+		})
+		return err
+	})
+	if err != nil {
+		return dunning.HistoryEntry{}, err
+	}
+	return out, nil
+}

@@ -103,9 +103,13 @@ func TestDemoRunThenRerunWritesNothing(t *testing.T) {
 	// a later date continues from the history
 	later := runDunning(t, "-out", out, "-db", db, "-date", "2026-04-15")
 	assert.Contains(t, later, "Martin et Fils SAS (EUR): reminder-2 by letter")
-	assert.Contains(t, later, "Summary for 2026-04-15: 3 letters proposed")
+	// the formal notice of 31 March gave 8 days: unpaid on 15 April, the
+	// deadline has expired and the file is handed off
+	assert.Contains(t, later, "Dupont SARL (EUR): handoff by collection_agency")
+	assert.Contains(t, later, "deadline of the formal-notice expired on 2026-04-08")
+	assert.Contains(t, later, "Summary for 2026-04-15: 4 letters proposed")
 	txt3, _ := letterFiles(t, out)
-	assert.Len(t, txt3, 7)
+	assert.Len(t, txt3, 8)
 }
 
 // TestTemporaryDatabaseAndWeekend runs without -db (a seeded temporary
