@@ -104,7 +104,7 @@ func TestScenario90Days(t *testing.T) {
 		// ten days after the broken promise's reminder
 		"2026-04-09 promise formal-notice",
 		// the hand-off follows the notice's deadline expiring unpaid, not a number of days
-		"2026-04-10 part handoff", // the day after the notice's deadline (1 April + 8 days)
+		"2026-04-10 part handoff",    // the day after the notice's deadline (1 April + 8 days)
 		"2026-04-20 promise handoff", // deadline 17 April, a Friday: the next business day
 	}
 	sort.Strings(want)
