@@ -495,7 +495,7 @@ func (b *mtBuilder) field(f mtField) error {
 		return b.statementLine(v)
 	case "86":
 		if b.last >= 0 {
-			parseMT86(v, b.lines.at(b.last))
+			parseMT86(v, b.lines.lastLine())
 			b.last = -1 // a second :86: is statement information
 		}
 	}
@@ -784,15 +784,22 @@ type lineChunks struct {
 const lineChunkSize = 512
 
 func (c *lineChunks) add(l Line) {
-	if c.n%lineChunkSize == 0 {
-		c.chunks = append(c.chunks, make([]Line, 0, lineChunkSize))
-	}
 	k := len(c.chunks) - 1
+	if k < 0 || len(c.chunks[k]) == cap(c.chunks[k]) {
+		// Chunks grow from 16 lines to lineChunkSize: small statements
+		// stay small, long ones never hold a half-empty doubled array.
+		c.chunks = append(c.chunks, make([]Line, 0, min(max(c.n, 16), lineChunkSize)))
+		k++
+	}
 	c.chunks[k] = append(c.chunks[k], l)
 	c.n++
 }
 
-func (c *lineChunks) at(i int) *Line { return &c.chunks[i/lineChunkSize][i%lineChunkSize] }
+// lastLine returns the line added last.
+func (c *lineChunks) lastLine() *Line {
+	k := len(c.chunks) - 1
+	return &c.chunks[k][len(c.chunks[k])-1]
+}
 
 func (c *lineChunks) flatten() []Line {
 	if c.n == 0 {
