@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/cashcycle/sdk/o2c"
@@ -455,11 +456,21 @@ func (p LatePaymentPolicy) recoveryFee(debt o2c.Money) (o2c.Money, error) {
 }
 
 // LatePaymentRequest is what [LatePaymentCharges] needs to know about one
-// late invoice.
+// late debt (an invoice, or one due line of an invoice paid in
+// instalments) and its history.
 type LatePaymentRequest struct {
-	// Principal is the unpaid amount interest runs on: positive and rounded
-	// to its currency's minor unit.
+	// Principal is the amount that fell due on DueDate: positive and
+	// rounded to its currency's minor unit. Without Payments it is unpaid
+	// for the whole late period.
 	Principal o2c.Money
+	// Payments are what was paid (or credited) on the debt, each at its
+	// value date: a sum paid on day P bears interest up to and including P
+	// and no longer from P+1, so interest runs on each sum for as long as
+	// it stayed unpaid (Code de commerce L441-10, directive 2011/7/EU art.
+	// 3, BGB § 288, Late Payment Act s.4). Payments dated on or before
+	// DueDate reduce the principal from the first late day. Together they
+	// must not exceed Principal. Order does not matter.
+	Payments []LatePaymentPart
 	// DueDate is the last day the debtor could pay without being late.
 	DueDate o2c.Date
 	// Until is the payment date, or the as-of date for a debt still open.
@@ -480,9 +491,19 @@ type LatePaymentRequest struct {
 	DebtInFeeCurrency o2c.Money
 }
 
+// LatePaymentPart is a sum paid on a late debt at its value date.
+type LatePaymentPart struct {
+	Date   o2c.Date  `json:"date"`
+	Amount o2c.Money `json:"amount"`
+}
+
 // LateInterestSegment is a run of consecutive late days charged at one
-// rate: a line of the interest computation.
+// rate on one outstanding amount: a line of the interest computation (a
+// period a dunning letter shows).
 type LateInterestSegment struct {
+	// Principal is the amount outstanding on each day of the segment: the
+	// request's Principal less the payments dated before From.
+	Principal o2c.Money `json:"principal"`
 	// From and To are the first and last late day of the segment, both
 	// included.
 	From o2c.Date `json:"from"`
@@ -504,8 +525,8 @@ type LateInterestSegment struct {
 	// RatePercent is the annual rate charged, in percent: the reference
 	// rate plus the margin, raised to the floor, and never below zero.
 	RatePercent decimal.Decimal `json:"rate_percent"`
-	// Numerator is Principal × RatePercent × Days, exactly; the segment's
-	// interest is Numerator / (100 × basis).
+	// Numerator is the segment's Principal × RatePercent × Days, exactly;
+	// the segment's interest is Numerator / (100 × basis).
 	Numerator decimal.Decimal `json:"numerator"`
 	// Interest is that quotient to 6 decimals (half-even), for display. The
 	// claim's interest is not the sum of these but the exact sum of the
@@ -531,8 +552,9 @@ type LatePaymentClaim struct {
 	DaysLate int `json:"days_late"`
 	// Basis is the policy's day-count basis.
 	Basis InterestBasis `json:"basis"`
-	// Segments split the late days by rate, in date order; their Days sum
-	// to DaysLate. Empty when not late.
+	// Segments split the late days by rate and by outstanding amount (at
+	// each payment), in date order; their Days sum to DaysLate less the
+	// days after the debt was paid in full. Empty when not late.
 	Segments []LateInterestSegment `json:"segments,omitempty"`
 	// Numerator is the exact sum of the segments' numerators and Divisor is
 	// 100 × Basis (36500 or 36000): the interest before rounding is exactly
@@ -619,6 +641,10 @@ func LatePaymentCharges(p LatePaymentPolicy, req LatePaymentRequest, mode o2c.Ro
 	if err != nil {
 		return LatePaymentClaim{}, err
 	}
+	payments, err := latePayments(req)
+	if err != nil {
+		return LatePaymentClaim{}, err
+	}
 
 	cur := principal.Currency()
 	claim := LatePaymentClaim{
@@ -650,12 +676,25 @@ func LatePaymentCharges(p LatePaymentPolicy, req LatePaymentRequest, mode o2c.Ro
 		case InterestRatePriorHalfYearEnd:
 			rateDate = lateHalfYearStart(first).AddDays(-1)
 		}
-		seg, err := p.segment(principal, from, to, rateDate, rates, floor)
-		if err != nil {
-			return LatePaymentClaim{}, err
+		// split the rate's run at each payment: the outstanding amount
+		// changes the day after a payment's value date
+		for sub := from; !sub.After(to); {
+			outstanding, next := lateOutstanding(principal, payments, sub)
+			end := to
+			if !next.IsZero() && next.Before(end) {
+				end = next
+			}
+			if !outstanding.IsPositive() {
+				break // paid in full: no interest from here on
+			}
+			seg, err := p.segment(outstanding, sub, end, rateDate, rates, floor)
+			if err != nil {
+				return LatePaymentClaim{}, err
+			}
+			claim.Segments = append(claim.Segments, seg)
+			claim.Numerator = claim.Numerator.Add(seg.Numerator)
+			sub = end.AddDays(1)
 		}
-		claim.Segments = append(claim.Segments, seg)
-		claim.Numerator = claim.Numerator.Add(seg.Numerator)
 		from = to.AddDays(1)
 	}
 	interest, err := o2c.MoneyOf(roundLateRatio(claim.Numerator, claim.Divisor, cur.Digits(), mode), cur)
@@ -670,6 +709,47 @@ func LatePaymentCharges(p LatePaymentPolicy, req LatePaymentRequest, mode o2c.Ro
 		claim.RecoveryFee = o2c.Zero(cur)
 	}
 	return claim, nil
+}
+
+// latePayments validates the request's payments and returns them sorted
+// by date.
+func latePayments(req LatePaymentRequest) ([]LatePaymentPart, error) {
+	ps := append([]LatePaymentPart(nil), req.Payments...)
+	total := o2c.Zero(req.Principal.Currency())
+	for i, pm := range ps {
+		f := fmt.Sprintf("payments[%d]", i)
+		switch {
+		case pm.Date.IsZero():
+			return nil, &o2c.ValidationError{Field: f + ".date", Rule: "is required (the value date)"}
+		case pm.Amount.Currency() != req.Principal.Currency():
+			return nil, &o2c.CurrencyMismatchError{Op: f, Left: req.Principal.Currency(), Right: pm.Amount.Currency()}
+		case !pm.Amount.IsPositive():
+			return nil, &o2c.ValidationError{Field: f + ".amount", Rule: "must be positive", Value: pm.Amount.String()}
+		case !pm.Amount.IsRounded():
+			return nil, &o2c.ValidationError{Field: f + ".amount", Rule: "must be rounded to the currency's minor unit", Value: pm.Amount.String(), Err: o2c.ErrInvalidAmount}
+		}
+		total, _ = total.Add(pm.Amount)
+	}
+	if c, _ := total.Cmp(req.Principal); c > 0 {
+		return nil, &o2c.ValidationError{Field: "payments", Rule: "must not add up to more than the principal", Value: total.String()}
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Date.Before(ps[j].Date) })
+	return ps, nil
+}
+
+// lateOutstanding returns what is outstanding on day d (principal less the
+// payments dated before d) and the last day it stays so (the next
+// payment's date, zero when none follows).
+func lateOutstanding(principal o2c.Money, payments []LatePaymentPart, d o2c.Date) (o2c.Money, o2c.Date) {
+	out := principal
+	for _, pm := range payments {
+		if pm.Date.Before(d) {
+			out, _ = out.Sub(pm.Amount)
+			continue
+		}
+		return out, pm.Date
+	}
+	return out, o2c.Date{}
 }
 
 // feeDebt returns the amount that selects the fee band: the principal, or
@@ -702,6 +782,7 @@ func (p LatePaymentPolicy) segment(principal o2c.Money, from, to, rateDate o2c.D
 		return LateInterestSegment{}, err
 	}
 	seg := LateInterestSegment{
+		Principal:     principal,
 		From:          from,
 		To:            to,
 		Days:          from.DaysUntil(to) + 1,
