@@ -42,6 +42,11 @@ type DueLine struct {
 	// line is open. A line is open as of a day D when it was issued on or
 	// before D and ClosedOn is zero or after D.
 	ClosedOn o2c.Date
+	// Paid is what settled part of the line and still counts (payments at
+	// their value dates, credit notes and residual write-offs at their
+	// days; reversed ones left out), in date order: the history late
+	// interest runs on ([LatePaymentRequest].Payments).
+	Paid []LatePaymentPart
 }
 
 // Key returns the line's identity: invoice and sequence.
@@ -215,6 +220,12 @@ func DueLinesOf(inv *Invoice) []DueLine {
 			l.Disputed, _ = disputed.Min(in.Open)
 			disputed, _ = disputed.Sub(l.Disputed)
 		}
+		for _, f := range facts {
+			if f.Seq == in.Seq && f.ReversedOn.IsZero() {
+				l.Paid = append(l.Paid, LatePaymentPart{Date: f.Date, Amount: f.Amount})
+			}
+		}
+		sort.SliceStable(l.Paid, func(a, b int) bool { return l.Paid[a].Date.Before(l.Paid[b].Date) })
 		if !in.Open.IsPositive() {
 			l.ClosedOn = closedOn(in.Amount, in.Seq, facts)
 			if l.ClosedOn.IsZero() { // closed without a dated fact (a zero-gross document)

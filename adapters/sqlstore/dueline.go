@@ -142,5 +142,60 @@ func (s *Invoices) DueLines(ctx context.Context, f invoice.OpenItemFilter) ([]in
 		}
 		out = append(out, l)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, s.paidParts(ctx, out)
+}
+
+// paidParts fills the lines' Paid from o2c_invoice_settlements: the facts
+// not reversed, by value date.
+func (s *Invoices) paidParts(ctx context.Context, lines []invoice.DueLine) error {
+	var ids []string
+	at := map[invoice.DueLineKey]int{}
+	for i, l := range lines {
+		at[l.Key()] = i
+		if len(ids) == 0 || ids[len(ids)-1] != l.Invoice.String() {
+			ids = append(ids, l.Invoice.String())
+		}
+	}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		args := []any{}
+		in := invIn("invoice_id", chunk, &args)
+		rows, err := s.db.reader(ctx).QueryContext(ctx, `SELECT invoice_id, seq, value_date, amount, currency FROM o2c_invoice_settlements
+			WHERE tenant = $1 AND reversed_on IS NULL AND `+in+` ORDER BY value_date, invoice_id, seq, allocation_id`,
+			append([]any{string(s.tenant)}, args...)...)
+		if err != nil {
+			return s.db.translate(err)
+		}
+		for rows.Next() {
+			var (
+				id           invoice.ID
+				seq          int
+				d            o2c.Date
+				amount, curr string
+			)
+			if err := rows.Scan(&id, &seq, &d, &amount, &curr); err != nil {
+				rows.Close()
+				return err
+			}
+			i, ok := at[invoice.DueLineKey{Invoice: id, Seq: seq}]
+			if !ok {
+				continue
+			}
+			m, err := o2c.NewMoney(amount, strings.TrimSpace(curr))
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("o2c sql: invoice %s line %d: settlement: %w", id, seq, err)
+			}
+			lines[i].Paid = append(lines[i].Paid, invoice.LatePaymentPart{Date: d, Amount: m})
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
