@@ -218,13 +218,18 @@ func Transition(prev StatusUpdate, hadPrev bool, cur StatusUpdate) []Effect {
 	return out
 }
 
-// TimelineStore keeps the timelines of one tenant.
+// TimelineStore keeps the timelines of one tenant. Implementations:
+// [MemoryTimelines] (process memory, no transactions), and the tenant-bound
+// stores of adapters/memory and adapters/sqlstore (EInvoiceTimelines),
+// which join the context's transaction. Package einvoicetest is their
+// conformance suite.
 type TimelineStore interface {
 	// UpdateTimeline runs fn on the timeline of invoice (empty when new)
 	// and saves it only if fn returns nil, atomically per invoice (within
 	// the transaction ctx carries, for stores that join one).
 	UpdateTimeline(ctx context.Context, invoice string, fn func(t *Timeline) error) error
-	// Timeline returns the timeline of invoice (empty when none).
+	// Timeline returns the timeline of invoice (with no updates and
+	// Invoice set when there is none; not an error).
 	Timeline(ctx context.Context, invoice string) (Timeline, error)
 }
 
@@ -250,7 +255,7 @@ func (s *MemoryTimelines) UpdateTimeline(_ context.Context, invoice string, fn f
 	if s.m == nil {
 		s.m = map[string]Timeline{}
 	}
-	s.m[invoice] = t
+	s.m[invoice] = Timeline{Invoice: invoice, Updates: slices.Clone(t.Updates)}
 	return nil
 }
 

@@ -50,26 +50,30 @@ func (tb *table[T]) insert(ctx context.Context, db *DB, tenant o2c.TenantID, v *
 	if err != nil {
 		return fmt.Errorf("memory: encode %s: %w", tb.kind, err)
 	}
-	id := tb.id(v)
-	err = db.write(ctx, func(t *tx) error {
-		if tb.rows == nil {
-			tb.rows = map[o2c.TenantID]map[string]*row{}
-		}
-		if tb.rows[tenant] == nil {
-			tb.rows[tenant] = map[string]*row{}
-		}
-		if tb.rows[tenant][id] != nil {
-			return o2c.Conflict(tb.kind, id, "already exists")
-		}
-		tb.seq++
-		tb.rows[tenant][id] = &row{body: body, version: 1, seq: tb.seq, createdAt: db.clock.Now()}
-		t.onRollback(func() { delete(tb.rows[tenant], id) })
-		return db.outbox.append(t, tenant, events)
-	})
+	err = db.write(ctx, func(t *tx) error { return tb.insertIn(t, tenant, v, body, events) })
 	if err == nil {
 		tb.setVersion(v, 1)
 	}
 	return err
+}
+
+// insertIn stores v, encoded as body, as version 1 with events in t.
+func (tb *table[T]) insertIn(t *tx, tenant o2c.TenantID, v *T, body []byte, events []o2c.Event) error {
+	db := t.db
+	id := tb.id(v)
+	if tb.rows == nil {
+		tb.rows = map[o2c.TenantID]map[string]*row{}
+	}
+	if tb.rows[tenant] == nil {
+		tb.rows[tenant] = map[string]*row{}
+	}
+	if tb.rows[tenant][id] != nil {
+		return o2c.Conflict(tb.kind, id, "already exists")
+	}
+	tb.seq++
+	tb.rows[tenant][id] = &row{body: body, version: 1, seq: tb.seq, createdAt: db.clock.Now()}
+	t.onRollback(func() { delete(tb.rows[tenant], id) })
+	return db.outbox.append(t, tenant, events)
 }
 
 // get returns a copy of the stored aggregate; missing is o2c.ErrNotFound.
