@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -55,8 +56,79 @@ func TestConcurrentMigrateAppliesOnce(t *testing.T) {
 }
 
 func TestSplitStatements(t *testing.T) {
-	got := splitStatements("-- comment\nCREATE TABLE a (x INT);\n\nCREATE INDEX i ON a (x);\n")
-	assert.Equal(t, []string{"CREATE TABLE a (x INT);", "CREATE INDEX i ON a (x);"}, got)
+	got, err := splitStatements("-- comment\nCREATE TABLE a (x INT);\n\nCREATE INDEX i ON a (x);\n-- trailing comment;\n")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"-- comment\nCREATE TABLE a (x INT);", "CREATE INDEX i ON a (x);"}, got)
+
+	// semicolons inside strings, quoted identifiers, comments and
+	// dollar-quoted bodies do not end a statement
+	body := `INSERT INTO t (s) VALUES ('a;b', 'it''s; fine'); CREATE TABLE "odd;name" (x INT);
+/* a block; comment */ SELECT 1; -- a line; comment
+CREATE FUNCTION f() RETURNS trigger AS $$
+BEGIN
+  NEW.x := 1; -- inside the body
+  RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+CREATE FUNCTION g() RETURNS text AS $body$ SELECT 'x;y' $body$ LANGUAGE sql;
+SELECT $1::int`
+	got, err = splitStatements(body)
+	require.NoError(t, err)
+	require.Len(t, got, 6)
+	assert.Equal(t, `INSERT INTO t (s) VALUES ('a;b', 'it''s; fine');`, got[0])
+	assert.Equal(t, `CREATE TABLE "odd;name" (x INT);`, got[1])
+	assert.Equal(t, `/* a block; comment */ SELECT 1;`, got[2])
+	assert.Contains(t, got[3], "RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;")
+	assert.Equal(t, `CREATE FUNCTION g() RETURNS text AS $body$ SELECT 'x;y' $body$ LANGUAGE sql;`, got[4])
+	assert.Equal(t, "-- a line; comment\nCREATE FUNCTION f() RETURNS trigger AS $$", got[3][:len("-- a line; comment\nCREATE FUNCTION f() RETURNS trigger AS $$")])
+	assert.Equal(t, `SELECT $1::int`, got[5])
+
+	for _, bad := range []string{"SELECT 'open;", `SELECT "open`, "/* open; ", "SELECT $$ open;"} {
+		_, err := splitStatements(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+// Every embedded migration splits cleanly.
+func TestEmbeddedMigrationsSplit(t *testing.T) {
+	for _, d := range []Dialect{SQLite, Postgres} {
+		ms, err := migrations(d)
+		require.NoError(t, err)
+		require.NotEmpty(t, ms)
+		for _, m := range ms {
+			assert.NotEmpty(t, m.stmts, m.name)
+			assert.Len(t, m.checksum, 64)
+		}
+	}
+}
+
+// A migration changed after it was applied is refused; the table records
+// the real time, not the store's (manual) clock.
+func TestMigrateRefusesAChangedMigration(t *testing.T) {
+	ctx := context.Background()
+	clock := o2c.NewManualClock(time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC))
+	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "m.db"), Options{Clock: clock})
+	require.NoError(t, err)
+	defer db.Close()
+	var at string
+	require.NoError(t, db.sql.QueryRow(`SELECT applied_at FROM o2c_schema_migrations WHERE version = 1`).Scan(&at))
+	assert.NotContains(t, at, "2001-01-01", "real time, not the store's clock")
+	assert.Contains(t, at, time.Now().UTC().Format("2006-01-02"))
+
+	require.NoError(t, db.Migrate(ctx), "unchanged: a no-op")
+	_, err = db.sql.Exec(`UPDATE o2c_schema_migrations SET checksum = 'edited' WHERE version = 1`)
+	require.NoError(t, err)
+	err = db.Migrate(ctx)
+	require.ErrorIs(t, err, ErrMigrationChanged)
+	assert.ErrorContains(t, err, "0001_")
+
+	// a table from before checksums: the checksum is recorded, not refused
+	_, err = db.sql.Exec(`UPDATE o2c_schema_migrations SET checksum = ''`)
+	require.NoError(t, err)
+	require.NoError(t, db.Migrate(ctx))
+	var empty int
+	require.NoError(t, db.sql.QueryRow(`SELECT COUNT(*) FROM o2c_schema_migrations WHERE checksum = ''`).Scan(&empty))
+	assert.Zero(t, empty)
 }
 
 func TestOpenValidatesInput(t *testing.T) {

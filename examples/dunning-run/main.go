@@ -98,7 +98,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	db, err := sqlstore.OpenSQLite(ctx, dbPath, sqlstore.Options{})
 	if err != nil {
-		return err
+		return fmt.Errorf("opening the database %s: %w", dbPath, err)
 	}
 	defer db.Close()
 	tn, err := db.Tenant(o2c.TenantID(*tenantFlag))

@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
 	"github.com/cashcycle/sdk/examples/internal/daybyday"
@@ -62,13 +63,18 @@ const usage = `Set the DSN of a PostgreSQL server you can create a schema on, th
 For a throw-away server: docker run --rm -e POSTGRES_HOST_AUTH_METHOD=trust -e POSTGRES_DB=test -p 5432:5432 postgres`
 
 func run(ctx context.Context, w io.Writer, dsn, schema string) error {
+	if strings.TrimSpace(schema) == "" {
+		// an empty schema would mean the connection's search path, usually
+		// public: the demo never writes there unasked
+		return errors.New(`-schema "": name the schema to keep the demo in (the default is o2c_demo); the demo does not write into the connection's default schema`)
+	}
 	if dsn == "" {
 		return errNoDSN
 	}
 	clock := o2c.NewManualClock(daybyday.FirstDay.Time())
 	db, err := sqlstore.OpenPostgres(ctx, dsn, sqlstore.Options{Clock: clock, Schema: schema})
 	if err != nil {
-		return err
+		return fmt.Errorf("opening PostgreSQL schema %s: %w", schema, err)
 	}
 	defer db.Close()
 	fmt.Fprintf(w, "PostgreSQL schema %s\n", schema)

@@ -53,3 +53,12 @@ func dropSchema(t *testing.T, dsn, schema string) {
 	_, err = db.SQL().ExecContext(context.Background(), `DROP SCHEMA IF EXISTS "`+schema+`" CASCADE`)
 	require.NoError(t, err)
 }
+
+// An empty -schema is refused before anything is opened (it would write
+// into the connection's default schema, usually public).
+func TestEmptySchemaIsRefused(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), &out, "postgres://127.0.0.1:1/none", "")
+	require.EqualError(t, err, `-schema "": name the schema to keep the demo in (the default is o2c_demo); the demo does not write into the connection's default schema`)
+	assert.Empty(t, out.String())
+}

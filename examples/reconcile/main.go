@@ -60,9 +60,10 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	flags := flag.NewFlagSet("reconcile", flag.ContinueOnError)
 	flags.SetOutput(w)
 	dbPath := flags.String("db", "", "SQLite database file (default: a temporary file removed on exit)")
-	tenantID := flags.String("tenant", "demo", "tenant whose invoices the statement is matched against")
+	tenantID := flags.String("tenant", "demo", "tenant whose invoices the statement is matched against (only \"demo\" is seeded with demo data; another must have customers already)")
+	format := flags.String("format", "", "statement format: camt.053, camt.054, mt940, mt942, cfonb120 or csv (default: detected; csv has the header date,amount,currency,name,iban,text,reference)")
 	flags.Usage = func() {
-		fmt.Fprintln(w, "usage: reconcile [-db path.db] [-tenant name] [statement-file]")
+		fmt.Fprintln(w, "usage: reconcile [-db path.db] [-tenant name] [-format name] [statement-file]")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -74,6 +75,13 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if flags.NArg() > 1 {
 		flags.Usage()
 		return fmt.Errorf("at most one statement file, got %d", flags.NArg())
+	}
+
+	// The statement is read first: a missing or unreadable file is
+	// reported before anything is written to the database.
+	st, source, err := readStatement(flags.Arg(0), matching.Format(*format))
+	if err != nil {
+		return err
 	}
 
 	fmt.Fprintln(w, "== 1/4 Opening the database")
@@ -88,7 +96,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	db, err := sqlstore.OpenSQLite(ctx, path, sqlstore.Options{})
 	if err != nil {
-		return err
+		return fmt.Errorf("opening the database %s: %w", path, err)
 	}
 	defer db.Close()
 	tn, err := db.Tenant(o2c.TenantID(*tenantID))
@@ -116,6 +124,9 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(existing) == 0 && tn.TenantID() != demoTenant {
+		return fmt.Errorf("tenant %q has no customers: only the tenant %q is seeded with demo data; create customers first or use -tenant %s", tn.TenantID(), demoTenant, demoTenant)
+	}
 	if len(existing) == 0 {
 		if err := seed(ctx, w, tn.TenantID(), tn.Customers(), invoices); err != nil {
 			return fmt.Errorf("seeding the demo tenant: %w", err)
@@ -129,10 +140,6 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 
 	fmt.Fprintln(w, "\n== 2/4 Importing the statement")
-	st, source, err := readStatement(flags.Arg(0))
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(w, "read %s: %s statement %s, account %s, %d lines\n", source, st.Format, st.ID, account(st), len(st.Lines))
 	imp, err := cash.Import(ctx, st)
 	var dup *matching.DuplicateStatementError
@@ -177,13 +184,13 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 
 // readStatement reads the statement file named (the embedded demo when
 // name is empty), detecting its format from its first bytes.
-func readStatement(name string) (matching.Statement, string, error) {
+func readStatement(name string, format matching.Format) (matching.Statement, string, error) {
 	var r io.Reader = bytes.NewReader(demoStatement)
 	source := demoStatementName
 	if name != "" {
 		f, err := os.Open(name)
 		if err != nil {
-			return matching.Statement{}, "", err
+			return matching.Statement{}, "", fmt.Errorf("statement file: %w", err)
 		}
 		defer f.Close()
 		r, source = f, name
@@ -193,11 +200,16 @@ func readStatement(name string) (matching.Statement, string, error) {
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return matching.Statement{}, "", err
 	}
-	format, err := matching.DetectFormat(head)
-	if err != nil {
-		return matching.Statement{}, "", fmt.Errorf("%s: %w", source, err)
+	switch format {
+	case "":
+		if format, err = matching.DetectFormat(head); err != nil {
+			return matching.Statement{}, "", &inputError{msg: source + " is not a statement whose format can be detected (camt.053/054, MT940/942, CFONB 120); for a CSV export use -format csv", err: err}
+		}
+	case matching.FormatCAMT053, matching.FormatCAMT054, matching.FormatMT940, matching.FormatMT942, matching.FormatCFONB120, matching.FormatCSV:
+	default:
+		return matching.Statement{}, "", fmt.Errorf("-format %q: must be camt.053, camt.054, mt940, mt942, cfonb120 or csv", format)
 	}
-	sts, err := matching.Parse(br, format)
+	sts, err := matching.Parse(br, format, matching.WithCSVMapping(csvColumns))
 	if err != nil {
 		return matching.Statement{}, "", fmt.Errorf("%s: %w", source, err)
 	}
@@ -205,6 +217,29 @@ func readStatement(name string) (matching.Statement, string, error) {
 		return matching.Statement{}, "", fmt.Errorf("%s holds %d statements; this example imports files of one", source, len(sts))
 	}
 	return sts[0], source, nil
+}
+
+// inputError says what is wrong with the input in the example's words and
+// keeps the library's error for errors.Is.
+type inputError struct {
+	msg string
+	err error
+}
+
+func (e *inputError) Error() string { return e.msg }
+func (e *inputError) Unwrap() error { return e.err }
+
+// demoTenant is the only tenant the example seeds with demo data.
+const demoTenant o2c.TenantID = "demo"
+
+// csvColumns is the CSV layout -format csv reads: a header row naming the
+// columns date (YYYY-MM-DD), amount (signed, '.' decimals), currency, name,
+// iban, text and reference.
+var csvColumns = matching.CSVMapping{
+	HasHeader: true, DateLayout: "2006-01-02",
+	BookingDate: matching.ColumnNamed("date"), Amount: matching.ColumnNamed("amount"), Currency: matching.ColumnNamed("currency"),
+	CounterpartyName: matching.ColumnNamed("name"), CounterpartyIBAN: matching.ColumnNamed("iban"),
+	RemittanceText: matching.ColumnNamed("text"), BankReference: matching.ColumnNamed("reference"),
 }
 
 // seed gives the tenant three customers with their bank accounts and six

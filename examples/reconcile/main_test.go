@@ -103,8 +103,47 @@ func TestBadInputIsAnError(t *testing.T) {
 	require.NoError(t, os.WriteFile(csv, []byte("date;amount\n2026-04-02;10.00\n"), 0o600))
 	err = run(context.Background(), &out, []string{"-db", filepath.Join(dir, "x.db"), csv})
 	assert.ErrorIs(t, err, matching.ErrUnknownFormat)
+	assert.EqualError(t, err, csv+" is not a statement whose format can be detected (camt.053/054, MT940/942, CFONB 120); for a CSV export use -format csv")
+
+	err = run(context.Background(), &out, []string{"-db", filepath.Join(dir, "x.db"), "-format", "xls", csv})
+	assert.EqualError(t, err, `-format "xls": must be camt.053, camt.054, mt940, mt942, cfonb120 or csv`)
 
 	out.Reset()
 	require.NoError(t, run(context.Background(), &out, []string{"-h"}))
 	assert.Contains(t, out.String(), "usage: reconcile")
+}
+
+// A missing statement file is reported before the database is touched.
+func TestMissingStatementBeforeSeeding(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	var out bytes.Buffer
+	err := run(context.Background(), &out, []string{"-db", db, filepath.Join(dir, "missing.xml")})
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.ErrorContains(t, err, "statement file: open "+filepath.Join(dir, "missing.xml"))
+	assert.NotContains(t, out.String(), "seeding")
+	_, statErr := os.Stat(db)
+	assert.ErrorIs(t, statErr, os.ErrNotExist, "no database was created")
+}
+
+// A CSV export is read when named with -format csv.
+func TestCSVNamedExplicitly(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "export.csv")
+	require.NoError(t, os.WriteFile(csv, []byte("date,amount,currency,name,iban,text,reference\n2026-04-02,10.00,EUR,Someone,,hello,R-1\n"), 0o600))
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), &out, []string{"-db", filepath.Join(dir, "x.db"), "-format", "csv", csv}))
+	assert.Contains(t, out.String(), "csv statement")
+}
+
+// A bad -db path names the path; an unknown tenant is not seeded.
+func TestDatabaseAndTenantErrors(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	bad := filepath.Join(dir, "no", "such", "dir", "x.db")
+	err := run(context.Background(), &out, []string{"-db", bad})
+	assert.ErrorContains(t, err, "opening the database "+bad)
+
+	err = run(context.Background(), &out, []string{"-db", filepath.Join(dir, "x.db"), "-tenant", "acme"})
+	assert.EqualError(t, err, `tenant "acme" has no customers: only the tenant "demo" is seeded with demo data; create customers first or use -tenant demo`)
 }

@@ -44,7 +44,7 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	clock := o2c.NewManualClock(daybyday.FirstDay.Time())
 	db, err := sqlstore.OpenSQLite(ctx, path, sqlstore.Options{Clock: clock})
 	if err != nil {
-		return err
+		return fmt.Errorf("opening the database %s: %w", path, err)
 	}
 	defer db.Close()
 	fmt.Fprintf(w, "SQLite file %s\n", path)

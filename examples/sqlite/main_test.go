@@ -46,3 +46,13 @@ func TestTwoWeeksCollectAndDun(t *testing.T) {
 	assert.NotContains(t, s, "(0 paid)", "Prompt SARL has paid by now")
 	assert.NotContains(t, s, "dunning letters 0,", "courtesy letters went out")
 }
+
+// A database path that cannot be opened is named in the error (the driver
+// alone says "unable to open database file (14)").
+func TestBadDBPathNamesThePath(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "no", "such", "dir", "demo.db")
+	var out bytes.Buffer
+	err := run(context.Background(), &out, bad)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "opening the database "+bad+":")
+}
