@@ -38,7 +38,23 @@ import (
 // figure would otherwise be guessed: an unreadable :61:, balance or date is
 // a *[ParseError] naming the line.
 //
-// Options: [WithDefaultCurrency] for fragments that state no currency.
+// Amounts read a comma or, as older exports write it, a point as the
+// decimal mark; an amount with two marks ("1.234,56") is refused rather
+// than guessed. A statement ends at "-" (also " -", "-}" or a {5: trailer),
+// at the next :20: or at the end of the file; a "-" line inside a wrapped
+// :86: is text when the statement goes on after it. DOS end-of-file bytes
+// (0x1A) are dropped.
+//
+// Every MT940 statement must state its opening (:60F:/:60M:) and closing
+// (:62F:/:62M:) balance and balance: opening + credits - debits = closing.
+// A truncated file or a misread amount therefore never passes: it is a
+// *[ParseError] wrapping a *[BalanceError] (ErrUnbalanced,
+// ErrNoClosingBalance, ErrNoOpeningBalance) naming the statement. An MT942
+// is checked when it states both balances. [AcceptPartial] accepts such
+// statements, marked (Statement.Incomplete).
+//
+// Options: [WithDefaultCurrency] for fragments that state no currency,
+// [AcceptPartial]. For large files, [ParseEach] reads statement by statement.
 func ParseMT940(r io.Reader, opts ...ParseOption) ([]Statement, error) {
 	data, err := readAll(r, FormatMT940)
 	if err != nil {
