@@ -47,6 +47,9 @@ func (s *Timelines) table() *table[memTimeline] {
 // on a copy; the copy is stored, created on first use, only if fn returns
 // nil.
 func (s *Timelines) UpdateTimeline(ctx context.Context, invoice string, fn func(t *einvoice.Timeline) error) error {
+	if invoice == "" {
+		return o2c.NewValidationError("invoice", "is required")
+	}
 	tb := s.table()
 	return s.db.write(ctx, func(t *tx) error {
 		cur := memTimeline{Timeline: einvoice.Timeline{Invoice: invoice}}
