@@ -51,7 +51,9 @@ type Input struct {
 
 // ProposedItem is an open item a proposed letter covers.
 type ProposedItem struct {
-	Invoice     invoice.ID
+	Invoice invoice.ID
+	// Seq is the due line (instalment) of the invoice (0: the whole invoice).
+	Seq         int
 	Number      string
 	IssueDate   o2c.Date
 	DueDate     o2c.Date
@@ -122,6 +124,13 @@ type groupKey struct {
 	currency o2c.Currency
 }
 
+// lineKey identifies a dunned item: an invoice's due line (seq 0 for an
+// item standing for the whole invoice).
+type lineKey struct {
+	inv invoice.ID
+	seq int
+}
+
 type itemMark struct {
 	level int
 	date  o2c.Date
@@ -151,7 +160,7 @@ type scheduler struct {
 	blocked   map[o2c.CustomerID]string
 	itemBlock map[invoice.ID]bool
 	promises  map[o2c.CustomerID][]Promise
-	marks     map[invoice.ID]itemMark
+	marks     map[lineKey]itemMark
 	feeClaim  map[invoice.ID]bool
 	deadlines map[groupKey][]int // indices into Input.History of letters with a deadline
 	today     map[groupKey]bool
@@ -272,7 +281,7 @@ func (s *scheduler) index() {
 	for _, p := range in.Promises {
 		s.promises[p.Customer] = append(s.promises[p.Customer], p)
 	}
-	s.marks = make(map[invoice.ID]itemMark, len(in.History))
+	s.marks = make(map[lineKey]itemMark, len(in.History))
 	s.feeClaim = map[invoice.ID]bool{}
 	s.today = map[groupKey]bool{}
 	for i, h := range in.History {
@@ -293,9 +302,10 @@ func (s *scheduler) index() {
 			s.deadlines[k] = append(s.deadlines[k], i)
 		}
 		for _, it := range h.Items {
-			m, ok := s.marks[it.Invoice]
+			k := lineKey{it.Invoice, it.Seq}
+			m, ok := s.marks[k]
 			if !ok || h.Level > m.level || (h.Level == m.level && h.RunDate.After(m.date)) {
-				s.marks[it.Invoice] = itemMark{level: h.Level, date: h.RunDate}
+				s.marks[k] = itemMark{level: h.Level, date: h.RunDate}
 			}
 			if it.RecoveryFeeClaimed {
 				s.feeClaim[it.Invoice] = true
@@ -318,7 +328,7 @@ func (s *scheduler) group(g *group) (*ProposedLetter, string, error) {
 	cur, last := -1, o2c.Date{}
 	if len(s.marks) > 0 {
 		for _, ix := range g.items {
-			if m, ok := s.marks[in.Items[ix].Invoice]; ok {
+			if m, ok := s.marks[lineKey{in.Items[ix].Invoice, in.Items[ix].Seq}]; ok {
 				if m.level > cur {
 					cur = m.level
 				}
@@ -532,7 +542,7 @@ func (s *scheduler) letter(g *group, plan *Plan, planWhy string, cur int, last o
 			break
 		}
 		a := am.Amount()
-		pi := ProposedItem{Invoice: it.Invoice, Number: it.Number, IssueDate: it.IssueDate, DueDate: it.DueDate,
+		pi := ProposedItem{Invoice: it.Invoice, Seq: it.Seq, Number: it.Number, IssueDate: it.IssueDate, DueDate: it.DueDate,
 			DaysOverdue: d, Amount: am, Interest: zero, RecoveryFee: zero}
 		if d > 0 && lvl.ClaimInterest {
 			u, err := s.unit(plan, c, it.DueDate)

@@ -19,6 +19,39 @@ import (
 // 4, 8 minutes ... up to 6 hours.
 var DefaultDeliveryBackoff = outbox.Backoff{Initial: time.Minute, Max: 6 * time.Hour, Jitter: 0.2}
 
+// DueLineSource lists open due lines; invoice.Store implements it. When
+// the configured OpenItemSource implements it too, the service duns due
+// lines (instalments): each is an item of its own, with its own due date,
+// amount and level.
+type DueLineSource interface {
+	DueLines(ctx context.Context, f invoice.OpenItemFilter) ([]invoice.DueLine, error)
+}
+
+// openItems returns the receivables and unused credit notes to dun: one
+// item per open due line when src lists due lines, else its open items.
+func openItems(ctx context.Context, src OpenItemSource) ([]invoice.OpenItem, error) {
+	f := invoice.OpenItemFilter{Kinds: []invoice.Kind{invoice.KindInvoice, invoice.KindDeposit, invoice.KindCreditNote}}
+	ls, ok := src.(DueLineSource)
+	if !ok {
+		return src.OpenItems(ctx, f)
+	}
+	lines, err := ls.DueLines(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return ItemsFromDueLines(lines), nil
+}
+
+// ItemsFromDueLines returns one open item per due line ([invoice.DueLine.Item]):
+// what [Input].Items takes to dun instalments line by line.
+func ItemsFromDueLines(lines []invoice.DueLine) []invoice.OpenItem {
+	out := make([]invoice.OpenItem, len(lines))
+	for i, l := range lines {
+		out[i] = l.Item()
+	}
+	return out
+}
+
 // OpenItemSource lists open items; invoice.Store implements it.
 type OpenItemSource interface {
 	OpenItems(ctx context.Context, f invoice.OpenItemFilter) ([]invoice.OpenItem, error)
@@ -186,7 +219,7 @@ func (s *Service) Input(ctx context.Context, asOf o2c.Date) (Input, error) {
 	if err != nil {
 		return Input{}, err
 	}
-	items, err := s.cfg.Items.OpenItems(ctx, invoice.OpenItemFilter{Kinds: []invoice.Kind{invoice.KindInvoice, invoice.KindDeposit, invoice.KindCreditNote}})
+	items, err := openItems(ctx, s.cfg.Items)
 	if err != nil {
 		return Input{}, err
 	}
@@ -361,7 +394,7 @@ func (s *Service) prepare(ctx context.Context, book *PlanBook, date o2c.Date, pl
 		DeadlineDays: pl.DeadlineDays, DeadlineFromReceipt: pl.DeadlineFromReceipt, PaymentDeadline: pl.PaymentDeadline}
 	e.Items = make([]HistoryItem, len(pl.Items))
 	for i, it := range pl.Items {
-		e.Items[i] = HistoryItem{Invoice: it.Invoice, Number: it.Number, Amount: it.Amount, RecoveryFeeClaimed: it.RecoveryFee.IsPositive()}
+		e.Items[i] = HistoryItem{Invoice: it.Invoice, Seq: it.Seq, Number: it.Number, Amount: it.Amount, RecoveryFeeClaimed: it.RecoveryFee.IsPositive()}
 	}
 	return e, ev, nil
 }

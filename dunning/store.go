@@ -22,7 +22,11 @@ const (
 // HistoryItem is an open item a letter covered.
 type HistoryItem struct {
 	Invoice invoice.ID `json:"invoice"`
-	Number  string     `json:"number,omitempty"`
+	// Seq is the due line (instalment) of the invoice the letter dunned (0
+	// for an item standing for the whole invoice): levels are tracked per
+	// due line, so a new instalment starts at its own first level.
+	Seq    int    `json:"seq,omitempty"`
+	Number string `json:"number,omitempty"`
 	// Amount is what the letter asked for on this item (after disputes
 	// and credit).
 	Amount o2c.Money `json:"amount"`

@@ -49,6 +49,15 @@ type DueLine struct {
 	Paid []LatePaymentPart
 }
 
+// Item returns the line as an open item of its own: the document's
+// columns with the line's due date, open and disputed amounts, and Seq
+// set. Consumers written for open items (dunning) read due lines so.
+func (l DueLine) Item() OpenItem {
+	o := l.OpenItem
+	o.Seq = l.Seq
+	return o
+}
+
 // Key returns the line's identity: invoice and sequence.
 func (l DueLine) Key() DueLineKey { return DueLineKey{Invoice: l.Invoice, Seq: l.Seq} }
 

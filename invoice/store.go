@@ -194,7 +194,10 @@ func (f Filter) Less(a, b *Invoice) bool {
 // dunning (what is due when, what is disputed), credit exposure and cash
 // matching (number and amounts) without loading documents.
 type OpenItem struct {
-	Invoice   ID
+	Invoice ID
+	// Seq is the due line (instalment) the item stands for when it was made
+	// from a [DueLine] ([DueLine.Item]); 0 for a whole document.
+	Seq       int
 	Number    string
 	Kind      Kind
 	Status    State
