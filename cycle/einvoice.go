@@ -29,8 +29,20 @@ type EInvoicing struct {
 	Syntax einvoice.Syntax
 	// Language of the Factur-X page ("fr" by default, or "en").
 	Language string
-	// Timelines keep the lifecycle (nil: in memory).
+	// Timelines keep the lifecycle. Nil: the timelines of [Config.Stores]
+	// when they have an EInvoiceTimelines method ([TimelineStores]; the
+	// adapters/memory and adapters/sqlstore stores do), so that timelines
+	// commit with the effects of their statuses; else an
+	// einvoice.MemoryTimelines, lost when the process ends.
 	Timelines einvoice.TimelineStore
+}
+
+// TimelineStores is what [Stores] may also implement to keep the
+// e-invoice lifecycle timelines with the tenant's other records (bound to
+// the same tenant, joining the same transactions); see
+// [EInvoicing.Timelines].
+type TimelineStores interface {
+	EInvoiceTimelines() einvoice.TimelineStore
 }
 
 // Actor names what the lifecycle does in dispute timelines and blocks.
@@ -54,6 +66,11 @@ func (c *Cycle) setupEInvoicing(e *EInvoicing) error {
 	case einvoice.SyntaxCII, einvoice.SyntaxUBL, einvoice.SyntaxFacturX:
 	default:
 		return &o2c.ValidationError{Field: "einvoicing.syntax", Rule: "must be CII, UBL or Factur-X", Value: string(e.Syntax)}
+	}
+	if e.Timelines == nil {
+		if ts, ok := c.stores.(TimelineStores); ok {
+			e.Timelines = ts.EInvoiceTimelines()
+		}
 	}
 	c.einv = e
 	c.lifecycle = einvoice.NewLifecycle(einvoice.LifecycleOptions{Store: e.Timelines, Effects: lifecycleEffects{c}, Platform: e.Platform, Tx: c.tx})

@@ -300,3 +300,22 @@ func TestLifecycleStatusesThroughThePlatform(t *testing.T) {
 		h.dispatch(false)
 	}
 }
+
+// TestLifecycleKeepsTimelinesInTheStores: without EInvoicing.Timelines, the
+// cycle keeps the timelines in the tenant's stores (here adapters/memory),
+// where they commit with the effects of the statuses.
+func TestLifecycleKeepsTimelinesInTheStores(t *testing.T) {
+	ctx := context.Background()
+	h := newEInvHarness(t)
+	inv := h.issue("1000.00")
+	h.dispatch(false)
+	h.push(inv, "s207", einvoice.StatusDisputed, march2.Add(time.Hour))
+	ts, ok := h.st.(cycle.TimelineStores)
+	require.True(t, ok, "the memory adapter's stores keep timelines")
+	tl, err := ts.EInvoiceTimelines().Timeline(ctx, inv.Number())
+	require.NoError(t, err)
+	cur, ok := tl.Current()
+	require.True(t, ok, "the timeline is in the stores")
+	assert.Equal(t, "s207", cur.ID)
+	assert.Equal(t, "1200.00", h.get(inv).Disputed().AmountString())
+}
