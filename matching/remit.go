@@ -333,6 +333,11 @@ func (s *Service) remittance(ctx context.Context, rc *remitContext, l Line, res 
 		want := open
 		if r.stated {
 			want = minMoney(r.paid, open)
+			if r.paid.Amount().GreaterThan(open.Amount()) {
+				// more than is open: a remittance sent again with a
+				// duplicate payment, or an invoice settled otherwise
+				problems = append(problems, fmt.Sprintf("remittance pays %s on %s, only %s open (paid before?)", r.paid.AmountString(), r.inv.Number(), open.AmountString()))
+			}
 		}
 		rest := want
 		credited := o2c.Zero(cur)

@@ -42,8 +42,8 @@
 // the last paid in part, duplicates and credits that are not customer
 // payments. [Generate] returns a 90-day timeline (invoices issued each
 // day, a statement each day) with the ground truth of every line;
-// [Snapshot] flattens it for a one-shot engine run; [Evaluate] scores
-// engine decisions against the truth.
+// [Timeline.Input] gives the open items of a day and [Timeline.Replay] runs
+// an engine day by day; a [Report] scores decisions against the truth.
 package evalset
 
 import (
@@ -304,8 +304,9 @@ func (g *gen) invoiceID() invoice.ID {
 
 // iban returns a valid IBAN of country cc (check digits per ISO 13616).
 func (g *gen) iban(cc string) string {
+	bbanLen := map[string]int{"DE": 18, "NL": 14, "ES": 20, "IT": 23, "BE": 12, "AT": 16, "FR": 23}[cc]
 	var b strings.Builder
-	for i := 0; i < 18; i++ {
+	for i := 0; i < bbanLen; i++ {
 		b.WriteByte(byte('0' + g.r.IntN(10)))
 	}
 	bban := b.String()
@@ -409,8 +410,12 @@ func (g *gen) issue(ci int, day o2c.Date) int {
 		g.seq = map[int]int64{}
 	}
 	y := day.Year()
-	g.seq[y]++
-	n := g.seq[y]
+	series := 0
+	if g.t.Numbering.Yearly {
+		series = y
+	}
+	g.seq[series]++
+	n := g.seq[series]
 	// net amounts in multiples of 5 minor units so that 20 % tax is exact
 	var net int64
 	switch r := g.r.Float64(); {
