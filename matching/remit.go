@@ -333,9 +333,11 @@ func (s *Service) remittance(ctx context.Context, rc *remitContext, l Line, res 
 		want := open
 		if r.stated {
 			want = minMoney(r.paid, open)
-			if r.paid.Amount().GreaterThan(open.Amount()) {
-				// more than is open: a remittance sent again with a
-				// duplicate payment, or an invoice settled otherwise
+			paidBefore := subMoney(subMoney(r.inv.Gross(), r.inv.Credited()), open)
+			if r.paid.Amount().GreaterThan(open.Amount()) && paidBefore.IsPositive() {
+				// more than is open on an invoice payments already
+				// reduced: a remittance sent again with a duplicate
+				// payment
 				problems = append(problems, fmt.Sprintf("remittance pays %s on %s, only %s open (paid before?)", r.paid.AmountString(), r.inv.Number(), open.AmountString()))
 			}
 		}
