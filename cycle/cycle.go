@@ -246,12 +246,16 @@ func New(cfg Config) (*Cycle, error) {
 		Tolerance: inv.Tolerance,
 		Shift:     inv.Shift,
 		Billing:   OrderBilling{Orders: c.orders},
+		Telemetry: tel,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cycle: invoices: %w", err)
 	}
 
 	dc := cfg.Dunning
+	if dc.Telemetry == (telemetry.Options{}) {
+		dc.Telemetry = tel
+	}
 	dc.Store, dc.Tx, dc.Items, dc.Credits, dc.Notifier = st.Dunning(), cfg.Tx, st.Invoices(), st.Payments(), cfg.Notifier
 	if dc.Customers == nil {
 		dc.Customers = st.Customers()
@@ -265,6 +269,9 @@ func New(cfg Config) (*Cycle, error) {
 	}
 
 	mo := cfg.Matching
+	if mo.Telemetry == (telemetry.Options{}) {
+		mo.Telemetry = tel
+	}
 	if mo.Clock == nil {
 		mo.Clock = clock
 	}
@@ -496,7 +503,6 @@ func (c *Cycle) ReceiveStatement(ctx context.Context, st matching.Statement) (*m
 		return imp, matching.ApplyReport{}, end(err)
 	}
 	rep, err := c.matching.Apply(ctx, imp.Statement.ID)
-	c.obs.Add(ctx, telemetry.PaymentsApplied, int64(len(rep.Applied)))
 	if err != nil {
 		return imp, rep, end(err)
 	}
@@ -523,7 +529,6 @@ func (c *Cycle) Exposure(ctx context.Context, customer o2c.CustomerID, cur o2c.C
 func (c *Cycle) RunDunning(ctx context.Context, asOf o2c.Date) (dunning.RunResult, error) {
 	ctx, end := c.obs.Start(ctx, "cycle.RunDunning")
 	res, err := c.dunning.Run(ctx, asOf)
-	c.obs.Add(ctx, telemetry.Letters, int64(len(res.Written)))
 	c.log.DebugContext(ctx, "cycle: dunning run", "as_of", asOf.String(), "letters", len(res.Written), "note", res.Note, "err", err)
 	return res, end(err)
 }

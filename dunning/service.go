@@ -13,6 +13,7 @@ import (
 	"github.com/cashcycle/sdk/invoice"
 	"github.com/cashcycle/sdk/o2c"
 	"github.com/cashcycle/sdk/outbox"
+	"github.com/cashcycle/sdk/telemetry"
 )
 
 // DefaultDeliveryBackoff spaces a failing letter's attempts: about 1, 2,
@@ -101,6 +102,9 @@ type Config struct {
 	DefaultPlan string
 	// Calendar is the tenant's business calendar; nil: Monday to Friday.
 	Calendar invoice.BusinessCalendar
+	// Telemetry: logger, spans around Run and Deliver, the
+	// o2c.dunning.letters counter (zero: silent).
+	Telemetry telemetry.Options
 	// RunNextBusinessDay makes Run on a day that is not a business day
 	// run for the next business day instead of writing nothing (see
 	// RunResult.NotBusinessDay).
@@ -145,6 +149,7 @@ type Config struct {
 
 // Service runs dunning for one tenant: dry runs, execution, delivery.
 type Service struct {
+	obs    *telemetry.T
 	cfg    Config
 	tenant o2c.TenantID
 	clock  o2c.Clock
@@ -202,7 +207,7 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.DefaultLanguage == "" {
 		cfg.DefaultLanguage = "en"
 	}
-	s := &Service{cfg: cfg, tenant: cfg.Store.TenantID(), clock: o2c.ClockOrSystem(cfg.Clock), tpl: cfg.Templates}
+	s := &Service{obs: telemetry.New(cfg.Telemetry), cfg: cfg, tenant: cfg.Store.TenantID(), clock: o2c.ClockOrSystem(cfg.Clock), tpl: cfg.Templates}
 	if s.tpl == nil {
 		s.tpl = DefaultTemplates()
 	}
@@ -632,7 +637,17 @@ func (s *Service) notify(ctx context.Context, d Delivery) (err error) {
 
 // Run is DryRun, Execute and Deliver for asOf: what a daily job calls.
 // Running it again on the same date sends nothing twice.
-func (s *Service) Run(ctx context.Context, asOf o2c.Date) (RunResult, error) {
+func (s *Service) Run(ctx context.Context, asOf o2c.Date) (res RunResult, err error) {
+	ctx, end := s.obs.Start(ctx, "dunning.Run")
+	defer func() {
+		s.obs.Add(ctx, telemetry.Letters, int64(len(res.Written)))
+		s.obs.Logger().DebugContext(ctx, "dunning: run", "as_of", asOf.String(), "letters", len(res.Written), "note", res.Note, "err", err)
+		err = end(err)
+	}()
+	return s.run(ctx, asOf)
+}
+
+func (s *Service) run(ctx context.Context, asOf o2c.Date) (RunResult, error) {
 	var note string
 	notBusiness := false
 	if cal := s.calendar(); !asOf.IsZero() && !cal.IsBusinessDay(asOf) {

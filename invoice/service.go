@@ -12,6 +12,7 @@ import (
 
 	"github.com/cashcycle/sdk/o2c"
 	"github.com/cashcycle/sdk/tax"
+	"github.com/cashcycle/sdk/telemetry"
 )
 
 // Stores are the stores a [Service] works with, all bound to one tenant
@@ -24,6 +25,9 @@ type Stores struct {
 
 // Options configure a [Service]. The zero value works.
 type Options struct {
+	// Telemetry: logger, a span around Allocate and the
+	// o2c.invoice.payments_allocated counter (zero: silent).
+	Telemetry telemetry.Options
 	// Clock stamps changes and gives "today" for dates left zero. Default:
 	// the system clock, read once per operation.
 	Clock o2c.Clock
@@ -48,6 +52,7 @@ type Options struct {
 // second time) and safe under concurrency (the stores serialise updates of
 // one record; numbers are drawn inside the transaction).
 type Service struct {
+	obs     *telemetry.T
 	tx      o2c.Transactor
 	stores  Stores
 	tenant  o2c.TenantID
@@ -87,7 +92,8 @@ func NewService(tx o2c.Transactor, stores Stores, opts Options) (*Service, error
 		loc = time.UTC
 	}
 	return &Service{
-		tx: tx, stores: stores, tenant: t, clock: o2c.ClockOrSystem(opts.Clock), loc: loc,
+		obs: telemetry.New(opts.Telemetry),
+		tx:  tx, stores: stores, tenant: t, clock: o2c.ClockOrSystem(opts.Clock), loc: loc,
 		numbers: opts.Numbering, tol: opts.Tolerance, shift: opts.Shift, billing: opts.Billing,
 	}, nil
 }
@@ -563,7 +569,16 @@ func (s *Service) sameOrRefuse(existing *Payment, in PaymentInput) (*Payment, er
 // *o2c.ValidationError wrapping o2c.ErrIdempotencyConflict
 // ([ErrIdempotencyKeyReused]), and changes nothing either. What is not
 // allocated stays unapplied credit on the customer.
-func (s *Service) Allocate(ctx context.Context, in AllocateInput) ([]Allocation, error) {
+func (s *Service) Allocate(ctx context.Context, in AllocateInput) (out []Allocation, err error) {
+	ctx, end := s.obs.Start(ctx, "invoice.Allocate")
+	defer func() {
+		s.obs.Add(ctx, telemetry.PaymentsAllocated, int64(len(out)))
+		err = end(err)
+	}()
+	return s.allocate(ctx, in)
+}
+
+func (s *Service) allocate(ctx context.Context, in AllocateInput) ([]Allocation, error) {
 	now := s.clock.Now()
 	var out []Allocation
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {

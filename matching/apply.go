@@ -12,6 +12,7 @@ import (
 	"github.com/cashcycle/sdk/customer"
 	"github.com/cashcycle/sdk/invoice"
 	"github.com/cashcycle/sdk/o2c"
+	"github.com/cashcycle/sdk/telemetry"
 )
 
 // DuplicateStatementError reports a statement imported before; it matches
@@ -71,6 +72,9 @@ type Stores struct {
 
 // ServiceOptions configure a [Service]. The zero value works.
 type ServiceOptions struct {
+	// Telemetry: logger, spans around Import, Propose and Apply, the
+	// o2c.matching.payments_applied counter (zero: silent).
+	Telemetry telemetry.Options
 	// Engine tunes matching; set Engine.Tolerance to the invoice
 	// service's tolerance so that proposed write-offs are accepted.
 	Engine Options
@@ -95,6 +99,7 @@ type ServiceOptions struct {
 // (recognising one imported twice), propose matches, apply the confident
 // ones and the confirmed suggestions through invoicing, and learn payers.
 type Service struct {
+	obs      *telemetry.T
 	tx       o2c.Transactor
 	stores   Stores
 	invoices *invoice.Service
@@ -133,7 +138,7 @@ func NewService(tx o2c.Transactor, stores Stores, invoices *invoice.Service, opt
 			return r
 		}
 	}
-	return &Service{tx: tx, stores: stores, invoices: invoices, tenant: stores.Matching.TenantID(), opts: opts, clock: o2c.ClockOrSystem(opts.Clock),
+	return &Service{obs: telemetry.New(opts.Telemetry), tx: tx, stores: stores, invoices: invoices, tenant: stores.Matching.TenantID(), opts: opts, clock: o2c.ClockOrSystem(opts.Clock),
 		customRef: customRef}, nil
 }
 
@@ -400,7 +405,17 @@ type ApplyReport struct {
 // from the line (so that a retry never books it twice), allocated to the
 // proposal's invoices, short payments within tolerance written off; the
 // payer is learned. A line that fails is reported and keeps its status.
-func (s *Service) Apply(ctx context.Context, statement StatementID) (ApplyReport, error) {
+func (s *Service) Apply(ctx context.Context, statement StatementID) (rep ApplyReport, err error) {
+	ctx, end := s.obs.Start(ctx, "matching.Apply")
+	defer func() {
+		s.obs.Add(ctx, telemetry.PaymentsApplied, int64(len(rep.Applied)))
+		s.obs.Logger().DebugContext(ctx, "matching: applied", "applied", len(rep.Applied), "failed", len(rep.Failed), "waiting", len(rep.Waiting), "err", err)
+		err = end(err)
+	}()
+	return s.applyStatement(ctx, statement)
+}
+
+func (s *Service) applyStatement(ctx context.Context, statement StatementID) (ApplyReport, error) {
 	rep := ApplyReport{Failed: map[LineID]error{}}
 	recs, err := s.stores.Matching.ListLines(ctx, LineFilter{Statement: statement, Statuses: []LineStatus{LineAuto}})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cashcycle/sdk/o2c"
+	"github.com/cashcycle/sdk/telemetry"
 )
 
 // Claimer is what a [Dispatcher] needs from a store beyond [Store]. It is a
@@ -147,6 +148,9 @@ type Dispatcher struct {
 	// OnError, when set, is told of every failed attempt (with its record)
 	// and, in Run, of store errors (with a zero Record). It must not block.
 	OnError func(Record, error)
+	// Telemetry: a span per Dispatch pass, the o2c.outbox.dispatched and
+	// o2c.outbox.failed counters and debug records (zero: silent).
+	Telemetry telemetry.Options
 }
 
 // Dispatch runs one pass: it claims up to BatchSize due records and
@@ -157,8 +161,15 @@ type Dispatcher struct {
 // lease to end). A Dispatcher without Store or Handler is a
 // *o2c.ValidationError.
 func (d *Dispatcher) Dispatch(ctx context.Context) (int, error) {
-	n, _, err := d.dispatch(ctx)
-	return n, err
+	obs := telemetry.New(d.Telemetry)
+	ctx, end := obs.Start(ctx, "outbox.Dispatch")
+	n, claimed, err := d.dispatch(ctx)
+	obs.Add(ctx, telemetry.Dispatched, int64(n))
+	obs.Add(ctx, telemetry.DispatchFailed, int64(claimed-n))
+	if claimed > 0 {
+		obs.Logger().DebugContext(ctx, "outbox: dispatched", "claimed", claimed, "delivered", n)
+	}
+	return n, end(err)
 }
 
 func (d *Dispatcher) dispatch(ctx context.Context) (delivered, claimed int, err error) {
