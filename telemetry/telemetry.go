@@ -6,10 +6,11 @@
 // providers: a host that wants them passes otel.GetTracerProvider() and
 // otel.GetMeterProvider().
 //
-// What is recorded: a span around each service call that changes state or
-// runs a batch (named "<package>.<Method>", with an error status when it
-// fails), a span around each store transaction of the SQL adapter
-// ("sqlstore.tx"), and counters:
+// What is recorded: spans around the cycle's calls (cycle.Ship,
+// cycle.ConfirmDelivery, cycle.ReceiveStatement, cycle.RunDunning, ...),
+// the credit check (credit.CheckOrder), dunning.Run, matching.Apply,
+// invoice.Allocate and outbox.Dispatch, with an error status when they
+// fail (store transactions have no span of their own yet), and counters:
 //
 //   - o2c.dunning.letters: letters written by dunning runs
 //   - o2c.matching.payments_applied: statement lines applied to invoices
