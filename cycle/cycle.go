@@ -198,6 +198,7 @@ func New(cfg Config) (*Cycle, error) {
 	}
 	obs := telemetry.New(tel)
 	log := obs.Logger()
+	cfg.Tx = obs.Transactor(cfg.Tx) // a span around every store transaction
 	inv := cfg.Invoicing
 	if inv.DefaultTerms == (invoice.Terms{}) {
 		inv.DefaultTerms = invoice.NetTerms(30)
@@ -234,6 +235,7 @@ func New(cfg Config) (*Cycle, error) {
 		RequireReadyCustomer: cfg.RequireReadyCustomer,
 		Readiness:            cfg.Readiness,
 		AutoApprove:          cfg.AutoApprove,
+		Telemetry:            tel,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cycle: orders: %w", err)

@@ -112,7 +112,7 @@ func TestCycleExplainsWhatItDidNotDo(t *testing.T) {
 	assert.True(t, dso.Countback.IsPositive(), "countback %s", dso.Countback)
 
 	names := strings.Join(rec.SpanNames(), ",")
-	for _, n := range []string{"credit.CheckOrder", "cycle.ReleaseOrder", "cycle.Ship", "cycle.ConfirmDelivery", "cycle.ReceiveStatement", "cycle.RunDunning", "cycle.Aging", "cycle.DSO", "matching.Apply", "dunning.Run"} {
+	for _, n := range []string{"credit.CheckOrder", "cycle.ReleaseOrder", "cycle.Ship", "cycle.ConfirmDelivery", "cycle.ReceiveStatement", "cycle.RunDunning", "cycle.Aging", "cycle.DSO", "matching.Apply", "dunning.Run", "order.Create", "order.Place", "order.Update", "o2c.store.tx"} {
 		assert.Contains(t, names, n)
 	}
 }

@@ -59,7 +59,7 @@ func (e *ParseError) Error() string {
 		fmt.Fprintf(&b, "element %s: ", e.Element)
 	}
 	if e.Err != nil {
-		b.WriteString(e.Err.Error())
+		b.WriteString(strings.TrimPrefix(e.Err.Error(), "matching: "))
 	} else {
 		b.WriteString("invalid input")
 	}

@@ -43,7 +43,7 @@ func TestDetectFormat(t *testing.T) {
 
 func TestParseErrorMessage(t *testing.T) {
 	e := &ParseError{Format: FormatMT940, Line: 12, Element: ":61:", Err: malformed("bad")}
-	assert.Equal(t, "matching: mt940: line 12: element :61:: matching: malformed statement: bad", e.Error())
+	assert.Equal(t, "matching: mt940: line 12: element :61:: malformed statement: bad", e.Error())
 	_, err := Parse(strings.NewReader("x"), Format("qif"))
 	assert.ErrorIs(t, err, ErrUnknownFormat)
 	_, err = Parse(nil, FormatMT940)

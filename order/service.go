@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+
 	"github.com/cashcycle/sdk/customer"
 	"github.com/cashcycle/sdk/o2c"
+	"github.com/cashcycle/sdk/telemetry"
 )
 
 // Customers gives the service read access to the customer master. Package
@@ -38,6 +41,9 @@ type Options struct {
 	// credit check approves at Place or Amend, and when a hold is
 	// released. Without it, placed and released orders wait for Approve.
 	AutoApprove bool
+	// Telemetry: logger, spans (order.Create, order.Place, order.Amend,
+	// order.Update) and the credit-hold counter. Zero value: silent.
+	Telemetry telemetry.Options
 }
 
 // Service runs the order use cases over a [Store]: each method loads the
@@ -47,6 +53,7 @@ type Service struct {
 	store Store
 	opts  Options
 	clock o2c.Clock
+	obs   *telemetry.T
 }
 
 // NewService returns a service over store. It refuses a nil store and
@@ -58,7 +65,7 @@ func NewService(store Store, opts Options) (*Service, error) {
 	if opts.RequireReadyCustomer && opts.Customers == nil {
 		return nil, &o2c.ValidationError{Field: "customers", Rule: "is required when RequireReadyCustomer is set"}
 	}
-	return &Service{store: store, opts: opts, clock: o2c.ClockOrSystem(opts.Clock)}, nil
+	return &Service{store: store, opts: opts, clock: o2c.ClockOrSystem(opts.Clock), obs: telemetry.New(opts.Telemetry)}, nil
 }
 
 // Store returns the service's store.
@@ -66,7 +73,9 @@ func (s *Service) Store() Store { return s.store }
 
 // Create stores a new draft order with details d. With Options.Customers
 // set, the customer must exist (o2c.ErrNotFound otherwise).
-func (s *Service) Create(ctx context.Context, d Details) (*Order, error) {
+func (s *Service) Create(ctx context.Context, d Details) (_ *Order, err error) {
+	ctx, end := s.obs.Start(ctx, "order.Create")
+	defer func() { err = end(err) }()
 	if s.opts.Customers != nil && !d.Customer.IsZero() {
 		if _, err := s.opts.Customers.Get(ctx, d.Customer); err != nil {
 			return nil, fmt.Errorf("order: customer %s: %w", d.Customer, err)
@@ -94,7 +103,9 @@ func (s *Service) List(ctx context.Context, q Query) ([]*Order, error) { return 
 // approves at once. The placement, the decision and their events are
 // saved together. If the order changed while the credit check ran, the
 // result is o2c.ErrConflict and nothing is written: retry.
-func (s *Service) Place(ctx context.Context, id ID, by string) (*Order, error) {
+func (s *Service) Place(ctx context.Context, id ID, by string) (_ *Order, err error) {
+	ctx, end := s.obs.Start(ctx, "order.Place", attribute.String("order.id", id.String()))
+	defer func() { err = end(err) }()
 	o, err := s.store.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -116,7 +127,9 @@ func (s *Service) Place(ctx context.Context, id ID, by string) (*Order, error) {
 // Amend amends a draft or placed order; a placed order is credit-checked
 // again (and held, or with AutoApprove approved, as the decision says).
 // Concurrency as in Place.
-func (s *Service) Amend(ctx context.Context, id ID, by string, change func(d *Details) error) (*Order, error) {
+func (s *Service) Amend(ctx context.Context, id ID, by string, change func(d *Details) error) (_ *Order, err error) {
+	ctx, end := s.obs.Start(ctx, "order.Amend", attribute.String("order.id", id.String()))
+	defer func() { err = end(err) }()
 	o, err := s.store.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -169,7 +182,9 @@ func (s *Service) withCredit(ctx context.Context, o *Order, at time.Time, change
 	})
 }
 
-func (s *Service) update(ctx context.Context, id ID, fn func(w *Order) error) (*Order, error) {
+func (s *Service) update(ctx context.Context, id ID, fn func(w *Order) error) (_ *Order, err error) {
+	ctx, end := s.obs.Start(ctx, "order.Update", attribute.String("order.id", id.String()))
+	defer func() { err = end(err) }()
 	return s.store.Update(ctx, id, fn)
 }
 

@@ -10,7 +10,9 @@
 // cycle.ConfirmDelivery, cycle.ReceiveStatement, cycle.RunDunning, ...),
 // the credit check (credit.CheckOrder), dunning.Run, matching.Apply,
 // invoice.Allocate and outbox.Dispatch, with an error status when they
-// fail (store transactions have no span of their own yet), and counters:
+// fail, every store transaction run through [T.Transactor] (span
+// o2c.store.tx), the order service's use cases (order.Create, order.Place,
+// order.Amend, order.Update), and counters:
 //
 //   - o2c.dunning.letters: letters written by dunning runs
 //   - o2c.matching.payments_applied: statement lines applied to invoices
@@ -134,4 +136,32 @@ func (t *T) Add(ctx context.Context, name string, n int64, attrs ...attribute.Ke
 	}
 	t.mu.Unlock()
 	c.Add(ctx, n, metric.WithAttributes(attrs...))
+}
+
+// TxRunner runs fn in one store transaction; o2c.Transactor has this shape.
+type TxRunner interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// Transactor returns tx with a span named o2c.store.tx around each
+// transaction it runs (failed when the transaction fails). With a nil or
+// silent t it returns tx itself.
+func (t *T) Transactor(tx TxRunner) TxRunner {
+	if t == nil || t.tracer == nil || tx == nil {
+		return tx
+	}
+	if _, ok := tx.(tracedTx); ok {
+		return tx
+	}
+	return tracedTx{tx: tx, t: t}
+}
+
+type tracedTx struct {
+	tx TxRunner
+	t  *T
+}
+
+func (x tracedTx) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	ctx, end := x.t.Start(ctx, "o2c.store.tx")
+	return end(x.tx.InTx(ctx, fn))
 }

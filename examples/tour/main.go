@@ -76,10 +76,10 @@ func run(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "released by anna.credit, shipped, delivered and invoiced: %s %s due %s\n", inv.Number(), inv.Gross(), inv.DueDate())
 	clock.Set(time.Date(2026, 4, 10, 9, 0, 0, 0, time.UTC))
 	sts, err := matching.ParseCAMT(bytes.NewReader(statement))
-	var rep matching.ApplyReport
-	if err == nil {
-		_, rep, err = c.ReceiveStatement(ctx, sts[0])
+	if err != nil {
+		return err
 	}
+	_, rep, err := c.ReceiveStatement(ctx, sts[0])
 	if err != nil {
 		return err
 	}
