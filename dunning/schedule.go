@@ -47,6 +47,13 @@ type Input struct {
 	Rates, FloorRates invoice.ReferenceRateTable
 	// Rounding rounds interest to the minor unit (zero value: half up).
 	Rounding o2c.RoundingMode
+	// Paid holds the dated settlements of due lines ([invoice.DueLine].Paid:
+	// payments at their value dates, credit notes, residual write-offs),
+	// keyed by invoice and Seq ([PaidFromDueLines]). Interest on an item
+	// with settlements runs over its history: each sum paid bears interest
+	// up to its value date, what is still open up to AsOf. An item missing
+	// here bears interest on its open amount for the whole late period.
+	Paid map[invoice.DueLineKey][]invoice.LatePaymentPart
 }
 
 // ProposedItem is an open item a proposed letter covers.
@@ -69,6 +76,12 @@ type ProposedItem struct {
 	// InterestRate is the annual rate in percent of the last interest
 	// segment (zero when no interest is claimed).
 	InterestRate decimal.Decimal
+	// InterestPeriods are the periods Interest was computed on, in date
+	// order: each run of days at one rate on one outstanding amount (the
+	// outstanding amount drops the day after each payment's value date).
+	// Their Interest is shown to 6 decimals; Interest is their exact sum
+	// rounded once. Empty when no interest is claimed.
+	InterestPeriods []invoice.LateInterestSegment
 }
 
 // ProposedLetter is the letter one customer is due in one currency.
@@ -152,6 +165,7 @@ type unitClaim struct {
 	numerator decimal.Decimal
 	divisor   int64
 	rate      decimal.Decimal
+	segments  []invoice.LateInterestSegment // on a principal of 1
 }
 
 // scheduler holds the indexes of one Propose call.
@@ -545,14 +559,27 @@ func (s *scheduler) letter(g *group, plan *Plan, planWhy string, cur int, last o
 		pi := ProposedItem{Invoice: it.Invoice, Seq: it.Seq, Number: it.Number, IssueDate: it.IssueDate, DueDate: it.DueDate,
 			DaysOverdue: d, Amount: am, Interest: zero, RecoveryFee: zero}
 		if d > 0 && lvl.ClaimInterest {
-			u, err := s.unit(plan, c, it.DueDate)
-			if err != nil {
-				return nil, "", fmt.Errorf("dunning: customer %s, invoice %s: %w", g.key.customer, it.Number, err)
+			principal := am.Round(in.Rounding)
+			if paid := in.Paid[invoice.DueLineKey{Invoice: it.Invoice, Seq: it.Seq}]; len(paid) > 0 {
+				claim, err := s.history(plan, principal, it.DueDate, paid)
+				if err != nil {
+					return nil, "", fmt.Errorf("dunning: customer %s, invoice %s: %w", g.key.customer, it.Number, err)
+				}
+				pi.Interest, pi.InterestPeriods = claim.Interest, claim.Segments
+				if n := len(claim.Segments); n > 0 {
+					pi.InterestRate = claim.Segments[n-1].RatePercent
+				}
+			} else {
+				u, err := s.unit(plan, c, it.DueDate)
+				if err != nil {
+					return nil, "", fmt.Errorf("dunning: customer %s, invoice %s: %w", g.key.customer, it.Number, err)
+				}
+				v := exactRound(principal.Amount().Mul(u.numerator), u.divisor, c.Digits(), in.Rounding)
+				pi.Interest, _ = o2c.MoneyOf(v, c)
+				pi.InterestRate = u.rate
+				pi.InterestPeriods = u.scaled(principal)
 			}
-			v := exactRound(am.Round(in.Rounding).Amount().Mul(u.numerator), u.divisor, c.Digits(), in.Rounding)
-			pi.Interest, _ = o2c.MoneyOf(v, c)
-			pi.InterestRate = u.rate
-			interest = interest.Add(v)
+			interest = interest.Add(pi.Interest.Amount())
 		}
 		if d > 0 && lvl.ClaimRecoveryFee && !s.feeClaim[it.Invoice] {
 			pol := &plan.LatePayment
@@ -643,12 +670,50 @@ func (s *scheduler) unit(plan *Plan, c o2c.Currency, due o2c.Date) (unitClaim, e
 	if err != nil {
 		return unitClaim{}, err
 	}
-	u := unitClaim{numerator: claim.Numerator, divisor: claim.Divisor}
+	u := unitClaim{numerator: claim.Numerator, divisor: claim.Divisor, segments: claim.Segments}
 	if n := len(claim.Segments); n > 0 {
 		u.rate = claim.Segments[n-1].RatePercent
 	}
 	s.units[k] = u
 	return u, nil
+}
+
+// scaled returns the unit claim's segments for principal: each segment's
+// numerator times principal, its interest recomputed to
+// invoice.LateInterestSegmentDigits decimals (half-even), as
+// invoice.LatePaymentCharges shows them.
+func (u unitClaim) scaled(principal o2c.Money) []invoice.LateInterestSegment {
+	if len(u.segments) == 0 || !principal.IsPositive() {
+		return nil
+	}
+	out := make([]invoice.LateInterestSegment, len(u.segments))
+	for i, seg := range u.segments {
+		seg.Principal = principal
+		seg.Numerator = seg.Numerator.Mul(principal.Amount())
+		v := exactRound(seg.Numerator, u.divisor, invoice.LateInterestSegmentDigits, o2c.RoundHalfEven)
+		seg.Interest, _ = o2c.MoneyOf(v, principal.Currency())
+		out[i] = seg
+	}
+	return out
+}
+
+// history returns the late-payment claim (interest only) of a due line
+// whose open amount asked now is open and that was partly settled by paid
+// (value-dated): the principal that fell due is open plus everything paid,
+// and each sum paid bears interest up to its value date.
+func (s *scheduler) history(plan *Plan, open o2c.Money, due o2c.Date, paid []invoice.LatePaymentPart) (invoice.LatePaymentClaim, error) {
+	pol := plan.LatePayment
+	pol.RecoveryFees = nil // fees are computed apart, per invoice
+	principal := open
+	for _, p := range paid {
+		var err error
+		if principal, err = principal.Add(p.Amount); err != nil {
+			return invoice.LatePaymentClaim{}, err
+		}
+	}
+	return invoice.LatePaymentCharges(pol, invoice.LatePaymentRequest{
+		Principal: principal, Payments: paid, DueDate: due, Until: s.in.AsOf, Rates: s.in.Rates, FloorRates: s.in.FloorRates,
+	}, s.in.Rounding)
 }
 
 // exactRound returns num / div rounded to digits decimals with mode,

@@ -30,17 +30,36 @@ type DueLineSource interface {
 
 // openItems returns the receivables and unused credit notes to dun: one
 // item per open due line when src lists due lines, else its open items.
-func openItems(ctx context.Context, src OpenItemSource) ([]invoice.OpenItem, error) {
+// With due lines, it also returns their dated settlements ([PaidFromDueLines]).
+func openItems(ctx context.Context, src OpenItemSource) ([]invoice.OpenItem, map[invoice.DueLineKey][]invoice.LatePaymentPart, error) {
 	f := invoice.OpenItemFilter{Kinds: []invoice.Kind{invoice.KindInvoice, invoice.KindDeposit, invoice.KindCreditNote}}
 	ls, ok := src.(DueLineSource)
 	if !ok {
-		return src.OpenItems(ctx, f)
+		items, err := src.OpenItems(ctx, f)
+		return items, nil, err
 	}
 	lines, err := ls.DueLines(ctx, f)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return ItemsFromDueLines(lines), nil
+	return ItemsFromDueLines(lines), PaidFromDueLines(lines), nil
+}
+
+// PaidFromDueLines returns the dated settlements of the lines that have
+// some ([invoice.DueLine].Paid), keyed by invoice and Seq: what
+// [Input].Paid takes so interest runs over each line's history.
+func PaidFromDueLines(lines []invoice.DueLine) map[invoice.DueLineKey][]invoice.LatePaymentPart {
+	var out map[invoice.DueLineKey][]invoice.LatePaymentPart
+	for _, l := range lines {
+		if len(l.Paid) == 0 {
+			continue
+		}
+		if out == nil {
+			out = make(map[invoice.DueLineKey][]invoice.LatePaymentPart)
+		}
+		out[invoice.DueLineKey{Invoice: l.Invoice, Seq: l.Seq}] = l.Paid
+	}
+	return out
 }
 
 // ItemsFromDueLines returns one open item per due line ([invoice.DueLine.Item]):
@@ -224,11 +243,11 @@ func (s *Service) Input(ctx context.Context, asOf o2c.Date) (Input, error) {
 	if err != nil {
 		return Input{}, err
 	}
-	items, err := openItems(ctx, s.cfg.Items)
+	items, paid, err := openItems(ctx, s.cfg.Items)
 	if err != nil {
 		return Input{}, err
 	}
-	in := Input{AsOf: asOf, Calendar: s.cfg.Calendar, Plans: book, Items: items, Rates: s.cfg.Rates, FloorRates: s.cfg.FloorRates, Rounding: s.cfg.Rounding}
+	in := Input{AsOf: asOf, Calendar: s.cfg.Calendar, Plans: book, Items: items, Paid: paid, Rates: s.cfg.Rates, FloorRates: s.cfg.FloorRates, Rounding: s.cfg.Rounding}
 	if in.Promises, err = s.cfg.Store.Promises(ctx, o2c.CustomerID{}); err != nil {
 		return Input{}, err
 	}
