@@ -37,6 +37,53 @@ type LetterItem struct {
 	Amount      o2c.Money  `json:"amount"`
 	Interest    o2c.Money  `json:"interest,omitzero"`
 	RecoveryFee o2c.Money  `json:"recovery_fee,omitzero"`
+	// InterestPeriods are the periods Interest was computed on
+	// ([ProposedItem].InterestPeriods), in date order.
+	InterestPeriods []InterestPeriod `json:"interest_periods,omitempty"`
+}
+
+// InterestPeriod is a run of late days charged at one rate on one
+// outstanding amount, as a letter shows it: Interest is the period's share
+// to 6 decimals (templates print it to the minor unit); the item's
+// interest is the exact sum of the periods rounded once.
+type InterestPeriod struct {
+	From        o2c.Date        `json:"from"`
+	To          o2c.Date        `json:"to"`
+	Days        int             `json:"days"`
+	Principal   o2c.Money       `json:"principal"`
+	RatePercent decimal.Decimal `json:"rate_percent"`
+	Interest    o2c.Money       `json:"interest"`
+}
+
+// LetterPeriod is an interest period with the number of the invoice it
+// belongs to ([Letter.Periods]).
+type LetterPeriod struct {
+	Number string
+	InterestPeriod
+}
+
+// Periods returns the interest periods of every item of the letter, item
+// by item: what the shipped templates list under the interest line.
+func (l Letter) Periods() []LetterPeriod {
+	var out []LetterPeriod
+	for _, it := range l.Items {
+		for _, p := range it.InterestPeriods {
+			out = append(out, LetterPeriod{Number: it.Number, InterestPeriod: p})
+		}
+	}
+	return out
+}
+
+// interestPeriods returns segs as a letter shows them.
+func interestPeriods(segs []invoice.LateInterestSegment) []InterestPeriod {
+	if len(segs) == 0 {
+		return nil
+	}
+	out := make([]InterestPeriod, len(segs))
+	for i, s := range segs {
+		out[i] = InterestPeriod{From: s.From, To: s.To, Days: s.Days, Principal: s.Principal, RatePercent: s.RatePercent, Interest: s.Interest}
+	}
+	return out
 }
 
 // Letter is a dunning letter as data: what the outbox event carries and

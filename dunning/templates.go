@@ -12,6 +12,8 @@ TVA intracommunautaire : {{.VATNumber}}{{end}}{{range .Address}}
 {{.}}{{end}}{{end}}` +
 			`{{define "items"}}{{range .Items}}- Facture {{.Number}}{{if not .IssueDate.IsZero}} du {{date .IssueDate}}{{end}}, échéance le {{date .DueDate}} : {{money .Amount}} restant dû{{if gt .DaysOverdue 0}} ({{.DaysOverdue}} jours de retard){{end}}
 {{end}}{{end}}` +
+			`{{define "interest_periods"}}{{range .Periods}}  · facture {{.Number}}, du {{date .From}} au {{date .To}} ({{.Days}} j) : {{money .Principal}} restant dû au taux de {{percent .RatePercent}} % = {{money .Interest}}
+{{end}}{{end}}` +
 			`{{define "pay"}}{{if .PayURL}}
 Pour régler en ligne : {{.PayURL}}
 {{end}}{{end}}` +
@@ -30,6 +32,8 @@ VAT: {{.VATNumber}}{{end}}{{range .Address}}
 {{.}}{{end}}{{end}}` +
 		`{{define "items"}}{{range .Items}}- Invoice {{.Number}}{{if not .IssueDate.IsZero}} of {{date .IssueDate}}{{end}}, due {{date .DueDate}}: {{money .Amount}} outstanding{{if gt .DaysOverdue 0}} ({{.DaysOverdue}} days overdue){{end}}
 {{end}}{{end}}` +
+		`{{define "interest_periods"}}{{range .Periods}}  · invoice {{.Number}}, {{date .From}} to {{date .To}} ({{.Days}} days): {{money .Principal}} outstanding at {{percent .RatePercent}} % = {{money .Interest}}
+{{end}}{{end}}` +
 		`{{define "pay"}}{{if .PayURL}}
 Pay online: {{.PayURL}}
 {{end}}{{end}}` +
@@ -47,11 +51,13 @@ func htmlPartials(lang string) string {
 	if lang == "fr" {
 		return `{{define "party_html"}}<p>{{.Name}}{{if .LegalID}}<br>{{.LegalID}}{{end}}{{if .VATNumber}}<br>TVA intracommunautaire : {{.VATNumber}}{{end}}{{range .Address}}<br>{{.}}{{end}}</p>{{end}}` +
 			`{{define "items_html"}}<table><thead><tr><th>Facture</th><th>Date</th><th>Échéance</th><th>Jours de retard</th><th>Restant dû</th></tr></thead><tbody>{{range .Items}}<tr><td>{{.Number}}</td><td>{{date .IssueDate}}</td><td>{{date .DueDate}}</td><td>{{if gt .DaysOverdue 0}}{{.DaysOverdue}}{{end}}</td><td>{{money .Amount}}</td></tr>{{end}}</tbody></table>{{end}}` +
+			`{{define "interest_periods_html"}}{{with .Periods}}<table><thead><tr><th>Facture</th><th>Du</th><th>Au</th><th>Jours</th><th>Restant dû</th><th>Taux annuel</th><th>Pénalités</th></tr></thead><tbody>{{range .}}<tr><td>{{.Number}}</td><td>{{date .From}}</td><td>{{date .To}}</td><td>{{.Days}}</td><td>{{money .Principal}}</td><td>{{percent .RatePercent}} %</td><td>{{money .Interest}}</td></tr>{{end}}</tbody></table>{{end}}{{end}}` +
 			`{{define "pay_html"}}{{if .PayURL}}<p><a href="{{.PayURL}}">Régler en ligne</a></p>{{end}}{{end}}` +
 			`{{define "sign_html"}}<p>Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.</p><p>{{.Creditor.Name}}</p><p><small>Référence : {{.Key}}</small></p>{{end}}`
 	}
 	return `{{define "party_html"}}<p>{{.Name}}{{if .LegalID}}<br>{{.LegalID}}{{end}}{{if .VATNumber}}<br>VAT: {{.VATNumber}}{{end}}{{range .Address}}<br>{{.}}{{end}}</p>{{end}}` +
 		`{{define "items_html"}}<table><thead><tr><th>Invoice</th><th>Date</th><th>Due</th><th>Days overdue</th><th>Outstanding</th></tr></thead><tbody>{{range .Items}}<tr><td>{{.Number}}</td><td>{{date .IssueDate}}</td><td>{{date .DueDate}}</td><td>{{if gt .DaysOverdue 0}}{{.DaysOverdue}}{{end}}</td><td>{{money .Amount}}</td></tr>{{end}}</tbody></table>{{end}}` +
+		`{{define "interest_periods_html"}}{{with .Periods}}<table><thead><tr><th>Invoice</th><th>From</th><th>To</th><th>Days</th><th>Outstanding</th><th>Annual rate</th><th>Interest</th></tr></thead><tbody>{{range .}}<tr><td>{{.Number}}</td><td>{{date .From}}</td><td>{{date .To}}</td><td>{{.Days}}</td><td>{{money .Principal}}</td><td>{{percent .RatePercent}} %</td><td>{{money .Interest}}</td></tr>{{end}}</tbody></table>{{end}}{{end}}` +
 		`{{define "pay_html"}}{{if .PayURL}}<p><a href="{{.PayURL}}">Pay now</a></p>{{end}}{{end}}` +
 		`{{define "sign_html"}}<p>Yours faithfully,</p><p>{{.Creditor.Name}}</p><p><small>Reference: {{.Key}}</small></p>{{end}}`
 }
@@ -60,7 +66,7 @@ func htmlPartials(lang string) string {
 // notice and hand-off letters.
 const frenchCharges = `Principal restant dû : {{money .Amount}}
 {{if .Interest.IsPositive}}Pénalités de retard au taux annuel de {{percent .InterestRate}} %, calculées jusqu'au {{date .Date}} : {{money .Interest}}
-{{end}}{{if .RecoveryFees.IsPositive}}Indemnité forfaitaire pour frais de recouvrement de {{money .RecoveryFeePerInvoice}} par facture en retard : {{money .RecoveryFees}}
+{{template "interest_periods" .}}{{end}}{{if .RecoveryFees.IsPositive}}Indemnité forfaitaire pour frais de recouvrement de {{money .RecoveryFeePerInvoice}} par facture en retard : {{money .RecoveryFees}}
 {{end}}{{if .Fee.IsPositive}}Frais de relance : {{money .Fee}}
 {{end}}Total réclamé : {{money .Total}}
 {{with legal .}}(Fondement : {{.}}.)
@@ -70,11 +76,11 @@ const frenchChargesHTML = `<p>Principal restant dû : {{money .Amount}}<br>
 {{if .Interest.IsPositive}}Pénalités de retard au taux annuel de {{percent .InterestRate}} %, calculées jusqu'au {{date .Date}} : {{money .Interest}}<br>{{end}}
 {{if .RecoveryFees.IsPositive}}Indemnité forfaitaire pour frais de recouvrement de {{money .RecoveryFeePerInvoice}} par facture en retard : {{money .RecoveryFees}}<br>{{end}}
 {{if .Fee.IsPositive}}Frais de relance : {{money .Fee}}<br>{{end}}
-<strong>Total réclamé : {{money .Total}}</strong></p>{{with legal .}}<p><small>Fondement : {{.}}.</small></p>{{end}}`
+<strong>Total réclamé : {{money .Total}}</strong></p>{{if .Interest.IsPositive}}{{template "interest_periods_html" .}}{{end}}{{with legal .}}<p><small>Fondement : {{.}}.</small></p>{{end}}`
 
 const englishCharges = `Principal outstanding: {{money .Amount}}
 {{if .Interest.IsPositive}}Late-payment interest at {{percent .InterestRate}} % a year, up to {{date .Date}}: {{money .Interest}}
-{{end}}{{if .RecoveryFees.IsPositive}}Fixed sums for the cost of recovery: {{money .RecoveryFees}}
+{{template "interest_periods" .}}{{end}}{{if .RecoveryFees.IsPositive}}Fixed sums for the cost of recovery: {{money .RecoveryFees}}
 {{end}}{{if .Fee.IsPositive}}Reminder fee: {{money .Fee}}
 {{end}}Total claimed: {{money .Total}}
 {{with legal .}}(Under {{.}}.)
@@ -84,7 +90,7 @@ const englishChargesHTML = `<p>Principal outstanding: {{money .Amount}}<br>
 {{if .Interest.IsPositive}}Late-payment interest at {{percent .InterestRate}} % a year, up to {{date .Date}}: {{money .Interest}}<br>{{end}}
 {{if .RecoveryFees.IsPositive}}Fixed sums for the cost of recovery: {{money .RecoveryFees}}<br>{{end}}
 {{if .Fee.IsPositive}}Reminder fee: {{money .Fee}}<br>{{end}}
-<strong>Total claimed: {{money .Total}}</strong></p>{{with legal .}}<p><small>Under {{.}}.</small></p>{{end}}`
+<strong>Total claimed: {{money .Total}}</strong></p>{{if .Interest.IsPositive}}{{template "interest_periods_html" .}}{{end}}{{with legal .}}<p><small>Under {{.}}.</small></p>{{end}}`
 
 func defaultSources() []TemplateSource {
 	frHead := `{{template "party" .Creditor}}
