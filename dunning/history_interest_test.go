@@ -1,6 +1,7 @@
 package dunning_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cashcycle/sdk/adapters/memory"
 	"github.com/cashcycle/sdk/dunning"
 	"github.com/cashcycle/sdk/invoice"
 	"github.com/cashcycle/sdk/o2c"
@@ -87,4 +89,67 @@ func TestInterestRunsOverTheDueLineHistory(t *testing.T) {
 	require.Len(t, p.Letters[0].Items[0].InterestPeriods, 1)
 	assert.Equal(t, "600.00 EUR", p.Letters[0].Items[0].InterestPeriods[0].Principal.String())
 	assert.Equal(t, 30, p.Letters[0].Items[0].InterestPeriods[0].Days)
+}
+
+// dueLedger lists one invoice's open due lines (a DueLineSource, as
+// invoice.Store is).
+type dueLedger struct{ inv *invoice.Invoice }
+
+func (d dueLedger) OpenItems(context.Context, invoice.OpenItemFilter) ([]invoice.OpenItem, error) {
+	return []invoice.OpenItem{invoice.OpenItemOf(d.inv)}, nil
+}
+
+func (d dueLedger) DueLines(context.Context, invoice.OpenItemFilter) ([]invoice.DueLine, error) {
+	var out []invoice.DueLine
+	for _, l := range d.inv.DueLines() {
+		if l.Open.IsPositive() {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// TestServiceLetterCarriesTheHistoryAndItsPeriods: the service reads the
+// due lines' dated payments, so the letter it sends charges 7.19 (not
+// 5.99) and lists both periods.
+func TestServiceLetterCarriesTheHistoryAndItsPeriods(t *testing.T) {
+	ctx := context.Background()
+	c := o2c.NewCustomerID()
+	at := func(d o2c.Date) time.Time { return d.Time().Add(10 * time.Hour) }
+	issued := o2c.MustDate(2026, time.January, 15)
+	inv, err := invoice.NewDraft("acme", invoice.KindInvoice, invoice.Draft{Customer: c, Currency: o2c.EUR, Terms: invoice.NetTerms(30),
+		Lines: []invoice.Line{{Description: "Machine", Quantity: decimal.NewFromInt(1), UnitPrice: o2c.MustMoney("1000.00", "EUR"), TaxCategory: tax.ZeroRated, TaxRate: decimal.Zero}},
+	}, at(issued))
+	require.NoError(t, err)
+	require.NoError(t, inv.Issue("F-1", issued, invoice.BusinessDayShift{}, at(issued)))
+	due := o2c.MustDate(2026, time.February, 14)
+	require.NoError(t, inv.ApplyPaymentOn(o2c.NewID[invoice.Allocation](), o2c.NewID[invoice.Payment](), "ref", o2c.MustMoney("400.00", "EUR"), 0,
+		due.AddDays(9), at(due.AddDays(12))))
+
+	day := due.AddDays(30)
+	clock := o2c.NewManualClock(at(day))
+	acme := memory.New(memory.WithClock(clock)).MustTenant("acme")
+	plan := dunning.Plan{Code: "FRI", LatePayment: invoice.LatePaymentPolicyFrance(), Levels: []dunning.Level{
+		{Name: "notice", OffsetDays: 10, Channel: dunning.ChannelRegisteredLetter, Template: dunning.TemplateFormalNotice, ClaimInterest: true}}}
+	notifier := dunning.NewMemoryNotifier()
+	svc, err := dunning.NewService(dunning.Config{Store: acme.Dunning(), Tx: acme, Items: dueLedger{inv}, Notifier: notifier,
+		Plans: []dunning.Plan{plan}, DefaultPlan: "FRI", Clock: clock, DefaultLanguage: "fr", Rates: ecb, Creditor: dunning.Party{Name: "Acme SAS"}})
+	require.NoError(t, err)
+	res, err := svc.Run(ctx, day)
+	require.NoError(t, err)
+	require.Len(t, res.Written, 1)
+	h, err := svc.History(ctx, c)
+	require.NoError(t, err)
+	require.Len(t, h, 1)
+	d, ok := notifier.Delivered(h[0].Key)
+	require.True(t, ok)
+	require.Len(t, d.Letter.Items, 1)
+	assert.Equal(t, "600.00 EUR", d.Letter.Amount.String())
+	assert.Equal(t, "7.19 EUR", d.Letter.Interest.String())
+	require.Len(t, d.Letter.Items[0].InterestPeriods, 2)
+	assert.Equal(t, "1000.00 EUR", d.Letter.Items[0].InterestPeriods[0].Principal.String())
+	assert.Equal(t, "600.00 EUR", d.Letter.Items[0].InterestPeriods[1].Principal.String())
+	r, err := dunning.DefaultTemplates().Render(d.Letter)
+	require.NoError(t, err)
+	assert.Contains(t, r.Text, "du 24 février 2026 au 16 mars 2026 (21 j) : 600,00\u00a0€ restant dû au taux de 12,15 % = 4,19\u00a0€")
 }
