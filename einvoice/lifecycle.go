@@ -108,6 +108,12 @@ func (u StatusUpdate) before(v StatusUpdate) bool {
 type Timeline struct {
 	Invoice string         `json:"invoice"`
 	Updates []StatusUpdate `json:"updates"`
+	// Pending are the effects a [Lifecycle] decided when it recorded an
+	// update and has not yet carried out (it carries them out, in this
+	// order, once the store has saved the timeline, and then clears them).
+	// Empty except after a crash or a failed effect when no Transactor was
+	// given: the next Receive for the invoice retries them.
+	Pending []Effect `json:"pending,omitempty"`
 }
 
 // Add records u. It returns false when an update with u's ID is already
@@ -177,8 +183,8 @@ const (
 // Effect is one thing a status change asks for, with the update that
 // caused it.
 type Effect struct {
-	Kind   EffectKind
-	Update StatusUpdate
+	Kind   EffectKind   `json:"kind"`
+	Update StatusUpdate `json:"update"`
 }
 
 // Effects is what the lifecycle needs from the rest of the cycle to carry
@@ -249,13 +255,14 @@ func (s *MemoryTimelines) UpdateTimeline(_ context.Context, invoice string, fn f
 	t := s.m[invoice]
 	t.Invoice = invoice
 	t.Updates = slices.Clone(t.Updates)
+	t.Pending = slices.Clone(t.Pending)
 	if err := fn(&t); err != nil {
 		return err
 	}
 	if s.m == nil {
 		s.m = map[string]Timeline{}
 	}
-	s.m[invoice] = Timeline{Invoice: invoice, Updates: slices.Clone(t.Updates)}
+	s.m[invoice] = Timeline{Invoice: invoice, Updates: slices.Clone(t.Updates), Pending: slices.Clone(t.Pending)}
 	return nil
 }
 
@@ -266,6 +273,7 @@ func (s *MemoryTimelines) Timeline(_ context.Context, invoice string) (Timeline,
 	t := s.m[invoice]
 	t.Invoice = invoice
 	t.Updates = slices.Clone(t.Updates)
+	t.Pending = slices.Clone(t.Pending)
 	return t, nil
 }
 
@@ -276,6 +284,7 @@ type Lifecycle struct {
 	effects  Effects
 	platform Platform
 	tx       o2c.Transactor
+	keys     keyLocks // serialises Receive per invoice in this process
 }
 
 // LifecycleOptions configure a Lifecycle.
@@ -287,7 +296,10 @@ type LifecycleOptions struct {
 	// Platform receives the 212 statuses and delivers the others (nil:
 	// Poll and Collected's sending are unavailable).
 	Platform Platform
-	// Tx, when set, runs each update and its effects in one transaction.
+	// Tx, when set, runs each update and its effects in one transaction
+	// (a failed effect then records nothing). Without it an update is
+	// saved with its effects pending and they are carried out after the
+	// store's update, outside its lock; see [Lifecycle.Receive].
 	Tx o2c.Transactor
 }
 
@@ -300,36 +312,75 @@ func NewLifecycle(o LifecycleOptions) *Lifecycle {
 }
 
 // Receive records a status update and carries out the effects of the
-// change of current status, in one transaction when a Transactor was
-// given. An update already received (same ID) changes nothing and returns
-// no effect; one older than the current status is recorded in the timeline
-// but has no effect. If an effect fails, nothing is recorded and the error
-// is returned, so that receiving the update again retries it.
+// change of current status. An update already received (same ID) changes
+// nothing and returns no new effect; one older than the current status is
+// recorded in the timeline but has no effect.
+//
+// The effects are decided inside the store's UpdateTimeline, atomically
+// with the update (so concurrent and out-of-order arrivals decide them
+// against the timeline they really change), and saved in the timeline as
+// [Timeline.Pending]. They are carried out after UpdateTimeline returns,
+// never inside it, so that an Effects implementation may use the same
+// store or database (no store lock is held while effects run, and none is
+// waited for twice); once done they are cleared from the timeline.
+//
+// With a Transactor (LifecycleOptions.Tx) all of it is one transaction:
+// if an effect fails nothing is recorded and the error is returned, so
+// that receiving the update again retries it. Without one, the update is
+// recorded with its effects pending; if an effect fails the error is
+// returned, and the next Receive for the invoice (the same update again or
+// any other) carries out the pending effects first, in order. Effects.Apply
+// must be idempotent either way (an effect is keyed by its update's ID).
+// Within one Lifecycle, Receive calls for one invoice run one at a time, so
+// effects are applied in the order they were decided; several processes
+// sharing a store without a Transactor do not get that ordering guarantee.
+//
+// The effects returned are those of u carried out by this call.
 func (l *Lifecycle) Receive(ctx context.Context, u StatusUpdate) ([]Effect, error) {
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}
-	var effects []Effect
+	unlock := l.keys.lock(u.Invoice)
+	defer unlock()
+	var done []Effect
 	run := func(ctx context.Context) error {
-		effects = nil
-		return l.store.UpdateTimeline(ctx, u.Invoice, func(t *Timeline) error {
+		done = nil
+		var pending []Effect
+		err := l.store.UpdateTimeline(ctx, u.Invoice, func(t *Timeline) error {
 			prev, had := t.Current()
 			added, err := t.Add(u)
-			if err != nil || !added {
+			if err != nil {
 				return err
 			}
-			cur, _ := t.Current()
-			effects = Transition(prev, had, cur)
-			if l.effects == nil {
-				return nil
+			if added && l.effects != nil {
+				cur, _ := t.Current()
+				t.Pending = append(t.Pending, Transition(prev, had, cur)...)
+			} else if added {
+				cur, _ := t.Current()
+				done = Transition(prev, had, cur) // nothing to carry out: report them
 			}
-			for _, e := range effects {
-				if err := l.effects.Apply(ctx, e); err != nil {
-					return fmt.Errorf("einvoice: %s on %s (%s): %w", e.Kind, u.Invoice, u.Status, err)
-				}
-			}
+			pending = slices.Clone(t.Pending)
 			return nil
 		})
+		if err != nil || len(pending) == 0 {
+			return err
+		}
+		for i, e := range pending {
+			if err := l.effects.Apply(ctx, e); err != nil {
+				if i > 0 {
+					// Keep what is done done (without a Tx it stays; with one
+					// the rollback discards it too).
+					if cerr := l.clearPending(ctx, u.Invoice, pending[:i]); cerr != nil {
+						err = errors.Join(err, cerr)
+					}
+				}
+				return fmt.Errorf("einvoice: %s on %s (%s): %w", e.Kind, e.Update.Invoice, e.Update.Status, err)
+			}
+			if e.Update.ID == u.ID {
+				done = append(done, e)
+			}
+		}
+		return l.clearPending(ctx, u.Invoice, pending)
 	}
 	var err error
 	if l.tx != nil {
@@ -340,7 +391,52 @@ func (l *Lifecycle) Receive(ctx context.Context, u StatusUpdate) ([]Effect, erro
 	if err != nil {
 		return nil, err
 	}
-	return effects, nil
+	return done, nil
+}
+
+// clearPending removes the effects carried out from the timeline's
+// pending ones (by kind and update ID; others may have been added since).
+func (l *Lifecycle) clearPending(ctx context.Context, invoice string, applied []Effect) error {
+	return l.store.UpdateTimeline(ctx, invoice, func(t *Timeline) error {
+		t.Pending = slices.DeleteFunc(t.Pending, func(p Effect) bool {
+			return slices.ContainsFunc(applied, func(a Effect) bool { return a.Kind == p.Kind && a.Update.ID == p.Update.ID })
+		})
+		return nil
+	})
+}
+
+// keyLocks is a mutex per key, dropped when nobody holds or waits for it.
+type keyLocks struct {
+	mu sync.Mutex
+	m  map[string]*keyLock
+}
+
+type keyLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+func (k *keyLocks) lock(key string) (unlock func()) {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[string]*keyLock{}
+	}
+	kl := k.m[key]
+	if kl == nil {
+		kl = &keyLock{}
+		k.m[key] = kl
+	}
+	kl.refs++
+	k.mu.Unlock()
+	kl.mu.Lock()
+	return func() {
+		kl.mu.Unlock()
+		k.mu.Lock()
+		if kl.refs--; kl.refs == 0 {
+			delete(k.m, key)
+		}
+		k.mu.Unlock()
+	}
 }
 
 // Timeline returns an invoice's timeline.

@@ -133,18 +133,30 @@ func TestOutOfOrderArrivalGivesTheSameTimeline(t *testing.T) {
 	})
 }
 
-func TestReceiveRecordsNothingWhenAnEffectFails(t *testing.T) {
+// TestReceiveWithoutTxKeepsAFailedEffectPending: without a Transactor a
+// failed effect leaves the update recorded with the effect pending, and
+// receiving the update again carries it out (once) and clears it.
+func TestReceiveWithoutTxKeepsAFailedEffectPending(t *testing.T) {
 	rec := &recorder{fail: true}
 	l := einvoice.NewLifecycle(einvoice.LifecycleOptions{Effects: rec})
 	_, err := l.Receive(context.Background(), upd("a", 207, 0))
 	require.Error(t, err)
 	tl, err := l.Timeline(context.Background(), "F-1")
 	require.NoError(t, err)
-	assert.Empty(t, tl.Updates)
+	require.Len(t, tl.Updates, 1)
+	require.Len(t, tl.Pending, 1)
+	assert.Equal(t, einvoice.EffectOpenDispute, tl.Pending[0].Kind)
 	rec.fail = false
 	es, err := l.Receive(context.Background(), upd("a", 207, 0))
 	require.NoError(t, err)
 	assert.Len(t, es, 1)
+	es, err = l.Receive(context.Background(), upd("a", 207, 0))
+	require.NoError(t, err)
+	assert.Empty(t, es)
+	assert.Len(t, rec.effects, 1)
+	tl, err = l.Timeline(context.Background(), "F-1")
+	require.NoError(t, err)
+	assert.Empty(t, tl.Pending)
 }
 
 func TestMemoryPlatformIsIdempotent(t *testing.T) {

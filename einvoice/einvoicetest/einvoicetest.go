@@ -52,6 +52,7 @@ var errBoom = errors.New("einvoicetest: fn failed")
 // once per subtest and must return stores on an empty database.
 func RunTimelineStoreTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 	ctx := context.Background()
+	runLifecycleTests(t, newHarness)
 
 	t.Run("TimelineOfUnknownInvoiceIsEmpty", func(t *testing.T) {
 		st := newHarness(t).Store("acme")
