@@ -178,7 +178,10 @@ func (c *Cycle) emitCollected(ctx context.Context, ev o2c.Event) error {
 	if p.Kind == invoice.KindCreditNote || p.Number == "" || !p.Amount.IsPositive() {
 		return nil
 	}
-	date := o2c.DateIn(ev.OccurredAt, c.loc)
+	date := p.ValueDate // the day the money arrived, which VAT on receipts needs
+	if date.IsZero() {
+		date = o2c.DateIn(ev.OccurredAt, c.loc)
+	}
 	_, err := c.lifecycle.Collected(ctx, p.Number, p.Allocation, p.Amount, date, ev.OccurredAt)
 	return err
 }

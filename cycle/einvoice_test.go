@@ -258,9 +258,10 @@ func TestLifecycleStatusesThroughThePlatform(t *testing.T) {
 	assert.Equal(t, o2c.MustDate(2026, time.May, 20), ps[0].Date)
 	assert.False(t, h.dunned(inv), "a promise pauses dunning until its date")
 
-	// 212 is emitted when a payment is applied, with amount and date.
+	// 212 is emitted when a payment is applied, with its amount and the
+	// day the money arrived (the value date, not the day it was booked).
 	h.clock.Set(time.Date(2026, 5, 19, 10, 0, 0, 0, time.UTC))
-	pay, err := h.c.Invoices().RecordPayment(ctx, invoice.PaymentInput{Customer: h.cust.ID, Amount: eur("500.00"), ValueDate: o2c.MustDate(2026, time.May, 19), Method: invoice.MethodTransfer, IdempotencyKey: "bank-1"})
+	pay, err := h.c.Invoices().RecordPayment(ctx, invoice.PaymentInput{Customer: h.cust.ID, Amount: eur("500.00"), ValueDate: o2c.MustDate(2026, time.May, 15), Method: invoice.MethodTransfer, IdempotencyKey: "bank-1"})
 	require.NoError(t, err)
 	_, err = h.c.Invoices().Allocate(ctx, invoice.AllocateInput{Payment: pay.ID(), Key: "alloc-1", Lines: []invoice.AllocationLine{{Invoice: inv.ID(), Amount: eur("500.00")}}})
 	require.NoError(t, err)
@@ -270,7 +271,7 @@ func TestLifecycleStatusesThroughThePlatform(t *testing.T) {
 	assert.Equal(t, einvoice.StatusCollected, sent[0].Status)
 	assert.Equal(t, inv.Number(), sent[0].Invoice)
 	assert.Equal(t, "500.00", sent[0].Amount.AmountString())
-	assert.Equal(t, o2c.MustDate(2026, time.May, 19), sent[0].Date)
+	assert.Equal(t, o2c.MustDate(2026, time.May, 15), sent[0].Date)
 	tl, err = h.c.Lifecycle().Timeline(ctx, inv.Number())
 	require.NoError(t, err)
 	cur, _ = tl.Current()

@@ -32,23 +32,26 @@ const AggregateType = "invoice"
 // figures after the change, and what the change was about. Fields that do
 // not apply to an event type are empty.
 type EventPayload struct {
-	Number     string    `json:"number,omitempty"`
-	Kind       Kind      `json:"kind"`
-	Status     State     `json:"status"`
-	Customer   string    `json:"customer"`
-	Gross      o2c.Money `json:"gross"`
-	Open       o2c.Money `json:"open"`
-	Disputed   o2c.Money `json:"disputed"`
-	DueDate    o2c.Date  `json:"due_date,omitzero"`
-	OrderRef   string    `json:"order_ref,omitempty"`
-	Amount     o2c.Money `json:"amount,omitzero"`
-	Allocation string    `json:"allocation,omitempty"`
-	Source     string    `json:"source,omitempty"`  // payment or credit note
-	Invoice    string    `json:"invoice,omitempty"` // the invoice a credit note or deduction concerns
-	Dispute    string    `json:"dispute,omitempty"`
-	Reason     string    `json:"reason,omitempty"`
-	Outcome    string    `json:"outcome,omitempty"`
-	Approver   string    `json:"approver,omitempty"`
+	Number   string    `json:"number,omitempty"`
+	Kind     Kind      `json:"kind"`
+	Status   State     `json:"status"`
+	Customer string    `json:"customer"`
+	Gross    o2c.Money `json:"gross"`
+	Open     o2c.Money `json:"open"`
+	Disputed o2c.Money `json:"disputed"`
+	DueDate  o2c.Date  `json:"due_date,omitzero"`
+	OrderRef string    `json:"order_ref,omitempty"`
+	Amount   o2c.Money `json:"amount,omitzero"`
+	// ValueDate is the day the money of an applied payment arrived (the
+	// payment's value date), zero when not known or not a payment.
+	ValueDate  o2c.Date `json:"value_date,omitzero"`
+	Allocation string   `json:"allocation,omitempty"`
+	Source     string   `json:"source,omitempty"`  // payment or credit note
+	Invoice    string   `json:"invoice,omitempty"` // the invoice a credit note or deduction concerns
+	Dispute    string   `json:"dispute,omitempty"`
+	Reason     string   `json:"reason,omitempty"`
+	Outcome    string   `json:"outcome,omitempty"`
+	Approver   string   `json:"approver,omitempty"`
 }
 
 func (inv *Invoice) payload() EventPayload {
@@ -74,9 +77,9 @@ func (inv *Invoice) record(typ string, at time.Time, p EventPayload) error {
 
 // recordSettlement records typ for a settlement or its reversal, then
 // invoice.paid or invoice.settled_by_credit if the state became one of them.
-func (inv *Invoice) recordSettlement(typ string, id AllocationID, source string, amount o2c.Money, at time.Time) error {
+func (inv *Invoice) recordSettlement(typ string, id AllocationID, source string, amount o2c.Money, valueDate o2c.Date, at time.Time) error {
 	p := inv.payload()
-	p.Allocation, p.Source, p.Amount = id.String(), source, amount
+	p.Allocation, p.Source, p.Amount, p.ValueDate = id.String(), source, amount, valueDate
 	if err := inv.record(typ, at, p); err != nil {
 		return err
 	}
