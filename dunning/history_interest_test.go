@@ -77,6 +77,7 @@ func TestInterestRunsOverTheDueLineHistory(t *testing.T) {
 
 	// the periods the letter shows
 	require.Len(t, it.InterestPeriods, 2)
+	assert.Equal(t, it.InterestPeriods, it.Periods())
 	p1, p2 := it.InterestPeriods[0], it.InterestPeriods[1]
 	assert.Equal(t, [4]string{"2026-02-15", "2026-02-23", "1000.00 EUR", "12.15"}, [4]string{p1.From.String(), p1.To.String(), p1.Principal.String(), p1.RatePercent.String()})
 	assert.Equal(t, [4]string{"2026-02-24", "2026-03-16", "600.00 EUR", "12.15"}, [4]string{p2.From.String(), p2.To.String(), p2.Principal.String(), p2.RatePercent.String()})
@@ -86,9 +87,12 @@ func TestInterestRunsOverTheDueLineHistory(t *testing.T) {
 	p = propose(t, dunning.Input{AsOf: day, Items: dunning.ItemsFromDueLines(lines), History: hist, Rates: ecb})
 	require.Len(t, p.Letters, 1)
 	assert.Equal(t, "5.99 EUR", p.Letters[0].Interest.String())
-	require.Len(t, p.Letters[0].Items[0].InterestPeriods, 1)
-	assert.Equal(t, "600.00 EUR", p.Letters[0].Items[0].InterestPeriods[0].Principal.String())
-	assert.Equal(t, 30, p.Letters[0].Items[0].InterestPeriods[0].Days)
+	flatPeriods := p.Letters[0].Items[0].Periods()
+	require.Len(t, flatPeriods, 1)
+	assert.Equal(t, "600.00 EUR", flatPeriods[0].Principal.String())
+	assert.Equal(t, 30, flatPeriods[0].Days)
+	assert.Equal(t, flat.Segments[0].Numerator.String(), flatPeriods[0].Numerator.String())
+	assert.Equal(t, flat.Segments[0].Interest, flatPeriods[0].Interest)
 }
 
 // dueLedger lists one invoice's open due lines (a DueLineSource, as

@@ -80,8 +80,22 @@ type ProposedItem struct {
 	// order: each run of days at one rate on one outstanding amount (the
 	// outstanding amount drops the day after each payment's value date).
 	// Their Interest is shown to 6 decimals; Interest is their exact sum
-	// rounded once. Empty when no interest is claimed.
+	// rounded once. Set here only for an item whose history has
+	// payments ([Input].Paid); use [ProposedItem.Periods] for every item.
 	InterestPeriods []invoice.LateInterestSegment
+	// unit is the claim on a principal of 1 for an item charged on its
+	// open amount alone (no payments): Periods scales it on demand.
+	unit *unitClaim
+}
+
+// Periods returns the periods the item's Interest was computed on, in
+// date order (see InterestPeriods): for an item without payments in its
+// history, one run per rate on Amount. Nil when no interest is claimed.
+func (it ProposedItem) Periods() []invoice.LateInterestSegment {
+	if len(it.InterestPeriods) > 0 || it.unit == nil {
+		return it.InterestPeriods
+	}
+	return it.unit.scaled(it.Amount)
 }
 
 // ProposedLetter is the letter one customer is due in one currency.
@@ -178,7 +192,7 @@ type scheduler struct {
 	feeClaim  map[invoice.ID]bool
 	deadlines map[groupKey][]int // indices into Input.History of letters with a deadline
 	today     map[groupKey]bool
-	units     map[unitKey]unitClaim
+	units     map[unitKey]*unitClaim
 	// scratch buffers reused between groups
 	order  []int32
 	amount []o2c.Money
@@ -326,7 +340,7 @@ func (s *scheduler) index() {
 			}
 		}
 	}
-	s.units = map[unitKey]unitClaim{}
+	s.units = map[unitKey]*unitClaim{}
 }
 
 // group decides one customer and currency: a letter, a reason to skip, or
@@ -577,7 +591,7 @@ func (s *scheduler) letter(g *group, plan *Plan, planWhy string, cur int, last o
 				v := exactRound(principal.Amount().Mul(u.numerator), u.divisor, c.Digits(), in.Rounding)
 				pi.Interest, _ = o2c.MoneyOf(v, c)
 				pi.InterestRate = u.rate
-				pi.InterestPeriods = u.scaled(principal)
+				pi.unit = u // periods computed on demand (Periods): Propose stays cheap
 			}
 			interest = interest.Add(pi.Interest.Amount())
 		}
@@ -653,7 +667,7 @@ func nameOf(it ProposedItem) string {
 // (numerator = principal × Σ rate × days), so the interest on any
 // principal is principal × numerator / divisor, rounded once, exactly as
 // LatePaymentCharges rounds it.
-func (s *scheduler) unit(plan *Plan, c o2c.Currency, due o2c.Date) (unitClaim, error) {
+func (s *scheduler) unit(plan *Plan, c o2c.Currency, due o2c.Date) (*unitClaim, error) {
 	k := unitKey{plan, c, due}
 	if u, ok := s.units[k]; ok {
 		return u, nil
@@ -662,15 +676,15 @@ func (s *scheduler) unit(plan *Plan, c o2c.Currency, due o2c.Date) (unitClaim, e
 	pol.RecoveryFees = nil // fees are computed apart, per invoice
 	one, err := o2c.MoneyOf(decimal.NewFromInt(1), c)
 	if err != nil {
-		return unitClaim{}, err
+		return nil, err
 	}
 	claim, err := invoice.LatePaymentCharges(pol, invoice.LatePaymentRequest{
 		Principal: one, DueDate: due, Until: s.in.AsOf, Rates: s.in.Rates, FloorRates: s.in.FloorRates,
 	}, s.in.Rounding)
 	if err != nil {
-		return unitClaim{}, err
+		return nil, err
 	}
-	u := unitClaim{numerator: claim.Numerator, divisor: claim.Divisor, segments: claim.Segments}
+	u := &unitClaim{numerator: claim.Numerator, divisor: claim.Divisor, segments: claim.Segments}
 	if n := len(claim.Segments); n > 0 {
 		u.rate = claim.Segments[n-1].RatePercent
 	}
@@ -682,7 +696,7 @@ func (s *scheduler) unit(plan *Plan, c o2c.Currency, due o2c.Date) (unitClaim, e
 // numerator times principal, its interest recomputed to
 // invoice.LateInterestSegmentDigits decimals (half-even), as
 // invoice.LatePaymentCharges shows them.
-func (u unitClaim) scaled(principal o2c.Money) []invoice.LateInterestSegment {
+func (u *unitClaim) scaled(principal o2c.Money) []invoice.LateInterestSegment {
 	if len(u.segments) == 0 || !principal.IsPositive() {
 		return nil
 	}

@@ -480,7 +480,7 @@ func (s *Service) LetterFor(ctx context.Context, book *PlanBook, date o2c.Date, 
 	for i, it := range pl.Items {
 		l.Items[i] = LetterItem{Invoice: it.Invoice, Number: it.Number, IssueDate: it.IssueDate, DueDate: it.DueDate,
 			DaysOverdue: it.DaysOverdue, Amount: it.Amount, Interest: it.Interest, RecoveryFee: it.RecoveryFee,
-			InterestPeriods: interestPeriods(it.InterestPeriods)}
+			InterestPeriods: interestPeriods(it.Periods())}
 		if !it.InterestRate.IsZero() && l.InterestRate.IsZero() {
 			l.InterestRate = it.InterestRate
 		}
