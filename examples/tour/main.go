@@ -15,7 +15,6 @@ import (
 	"github.com/cashcycle/sdk/customer"
 	"github.com/cashcycle/sdk/cycle"
 	"github.com/cashcycle/sdk/dunning"
-	"github.com/cashcycle/sdk/matching"
 	"github.com/cashcycle/sdk/o2c"
 	"github.com/cashcycle/sdk/order"
 	"github.com/cashcycle/sdk/report"
@@ -40,11 +39,8 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	globex, err := customer.New(acme.TenantID(), customer.Details{Number: "C-001", LegalName: "Globex SAS", Country: "FR", Currency: o2c.EUR,
-		BankAccounts: []customer.BankAccount{{IBAN: "FR7630006000011234567890189", Holder: "GLOBEX SAS"}}}, clock.Now())
-	if err == nil {
-		err = c.Customers().Create(ctx, globex)
-	}
+	globex, err := c.AddCustomer(ctx, customer.Details{Number: "C-001", LegalName: "Globex SAS", Country: "FR", Currency: o2c.EUR,
+		BankAccounts: []customer.BankAccount{{IBAN: "FR7630006000011234567890189", Holder: "GLOBEX SAS"}}})
 	if err == nil {
 		_, err = c.CreditChecker().SetLimit(ctx, globex.ID, o2c.MustMoney("500.00", "EUR"))
 	}
@@ -75,15 +71,12 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "released by anna.credit, shipped, delivered and invoiced: %s %s due %s\n", inv.Number(), inv.Gross(), inv.DueDate())
 	clock.Set(time.Date(2026, 4, 10, 9, 0, 0, 0, time.UTC))
-	sts, err := matching.ParseCAMT(bytes.NewReader(statement))
+	got, err := c.ReceiveStatements(ctx, bytes.NewReader(statement), "") // format detected
 	if err != nil {
 		return err
 	}
-	_, rep, err := c.ReceiveStatement(ctx, sts[0])
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "statement %s: %d line(s) applied, %d waiting for a person\n", sts[0].ID, len(rep.Applied), len(rep.Waiting))
+	rep := got[0].Report
+	fmt.Fprintf(w, "statement %s: %d line(s) applied, %d waiting for a person\n", got[0].Statement.ID, len(rep.Applied), len(rep.Waiting))
 	for _, l := range rep.Waiting {
 		fmt.Fprintf(w, "  line %d waits: %s\n", l.Index+1, l.Why)
 	}
