@@ -444,15 +444,30 @@ func readCIIParty(n *node) Party {
 	return p
 }
 
-func readCIIAddress(pa *node) Address {
+// ciiAddressTags names the elements of a CII PostalTradeAddress.
+var ciiAddressTags = addressTags{
+	lines: []string{"LineOne", "LineTwo", "LineThree"}, city: "CityName", postcode: "PostcodeCode",
+	region: "CountrySubDivisionName", country: "CountryID",
+}
+
+func readCIIAddress(pa *node) Address { return readAddress(pa, ciiAddressTags) }
+
+// addressTags names the elements of a postal address in one syntax.
+type addressTags struct {
+	lines                           []string
+	city, postcode, region, country string
+}
+
+// readAddress reads a postal address whose element names are t.
+func readAddress(pa *node, t addressTags) Address {
 	var a Address
-	for _, tag := range []string{"LineOne", "LineTwo", "LineThree"} {
+	for _, tag := range t.lines {
 		if s := pa.str(tag); s != "" {
 			a.Lines = append(a.Lines, s)
 		}
 	}
-	a.City, a.Postcode = pa.str("CityName"), pa.str("PostcodeCode")
-	a.Region, a.Country = pa.str("CountrySubDivisionName"), pa.str("CountryID")
+	a.City, a.Postcode = pa.str(t.city), pa.str(t.postcode)
+	a.Region, a.Country = pa.str(t.region), pa.str(t.country)
 	return a
 }
 

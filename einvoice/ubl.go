@@ -404,17 +404,13 @@ func readUBLParty(n *node) Party {
 	return p
 }
 
-func readUBLAddress(pa *node) Address {
-	var a Address
-	for _, tag := range []string{"StreetName", "AdditionalStreetName", "AddressLine/Line"} {
-		if s := pa.str(tag); s != "" {
-			a.Lines = append(a.Lines, s)
-		}
-	}
-	a.City, a.Postcode = pa.str("CityName"), pa.str("PostalZone")
-	a.Region, a.Country = pa.str("CountrySubentity"), pa.str("Country/IdentificationCode")
-	return a
+// ublAddressTags names the elements of a UBL PostalAddress.
+var ublAddressTags = addressTags{
+	lines: []string{"StreetName", "AdditionalStreetName", "AddressLine/Line"}, city: "CityName", postcode: "PostalZone",
+	region: "CountrySubentity", country: "Country/IdentificationCode",
 }
+
+func readUBLAddress(pa *node) Address { return readAddress(pa, ublAddressTags) }
 
 func (r *reader) ublPeriod(n *node) (start, end o2c.Date) {
 	if n == nil {
