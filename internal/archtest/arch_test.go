@@ -33,7 +33,8 @@ var tiers = map[string]int{
 	"matching":  3,
 	"report":    3,
 	"einvoice":  3,
-	"cycle":     4,
+	"risk":      4,
+	"cycle":     5,
 	"telemetry": 0,
 }
 

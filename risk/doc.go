@@ -1,0 +1,15 @@
+// Package risk is receivables risk and finance for the order-to-cash
+// cycle, computed over the SDK's recorded history: it sits above credit,
+// dunning, matching and report (tier 4) and reads their types, never the
+// other way round. Its parts are subpackages:
+//
+//   - [github.com/cashcycle/sdk/risk/provision]: the IFRS 9 simplified
+//     provision matrix from roll rates, and the French specific provision
+//     on doubtful debts with its movement between closings.
+//   - [github.com/cashcycle/sdk/risk/cashimpact]: the cash tied up by
+//     receivables and what a DSO change frees, by customer and cause.
+//
+// Computations are pure functions (inputs and a date in, values out);
+// state that must be kept (covers, contracts, assignments, closings,
+// tasks) lives in small stores.
+package risk
