@@ -127,8 +127,9 @@ type Config struct {
 	// when they are nil; setting Store, Tx, Items, Credits or Notifier here
 	// is a *o2c.ValidationError.
 	Dunning dunning.Config
-	// Matching are the matching options. New sets Clock when nil, and the
-	// engine's tolerance to Invoicing.Tolerance when it has none.
+	// Matching are the matching options. New sets Clock when nil, the
+	// engine's tolerance to Invoicing.Tolerance when it has none, and
+	// Groups to the credit groups (members pay for each other) when nil.
 	Matching matching.ServiceOptions
 	// EInvoicing, when set, emits an EN 16931 e-invoice for every issued
 	// invoice through the outbox ([Cycle.EInvoiceHandler]) and maps the
@@ -276,6 +277,9 @@ func New(cfg Config) (*Cycle, error) {
 	}
 	if mo.Clock == nil {
 		mo.Clock = clock
+	}
+	if mo.Groups == nil { // members of a credit group pay for each other
+		mo.Groups = creditGroups{st.CreditProfiles()}
 	}
 	if len(mo.Engine.Tolerance.Amounts) == 0 && mo.Engine.Tolerance.Percent.IsZero() {
 		mo.Engine.Tolerance = inv.Tolerance

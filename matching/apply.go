@@ -62,6 +62,13 @@ type DiscountGranter interface {
 	GrantDiscount(ctx context.Context, inv invoice.ID, discount o2c.Money, key string) error
 }
 
+// GroupSource returns the groups of customers that pay for each other's
+// invoices (a parent and its divisions, a corporate group): the credit
+// groups of the customer master. The cycle plugs the credit store in.
+type GroupSource interface {
+	PayerGroups(ctx context.Context) ([][]o2c.CustomerID, error)
+}
+
 // Stores are the stores a [Service] works with, all bound to one tenant
 // and from one adapter.
 type Stores struct {
@@ -89,6 +96,9 @@ type ServiceOptions struct {
 	// Reference returns the structured reference printed on an invoice
 	// (default: [RFReferenceForNumber] of its number).
 	Reference func(inv *invoice.Invoice) string
+	// Groups supplies the customer groups whose members pay for each
+	// other (nil: none); see [Input.Groups].
+	Groups GroupSource
 	// DeductionReason maps a payer's adjustment reason code (EDI 820
 	// ADX02, camt AdjstmntAmtAndRsn/Rsn) to the reason of the dispute a
 	// deduction opens (default: [DeductionReasonX12]).
@@ -284,6 +294,11 @@ func (s *Service) input(ctx context.Context, lines []*LineRecord) (Input, error)
 		return Input{}, err
 	}
 	in.Mappings = ms
+	if s.opts.Groups != nil {
+		if in.Groups, err = s.opts.Groups.PayerGroups(ctx); err != nil {
+			return Input{}, err
+		}
+	}
 	if s.opts.EndToEnd != nil {
 		in.EndToEnd = map[string]invoice.ID{}
 		for _, l := range lines {

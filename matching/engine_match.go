@@ -367,6 +367,9 @@ func (m *lineMatch) agreement(e int32) (float64, string) {
 	if m.ix.ents[e].cust == m.payer.cust {
 		return wAgree, "payer is the invoice's customer (" + m.payer.reason + ")"
 	}
+	if m.sameGroup(m.ix.ents[e].cust) {
+		return wAgree, "payer is in the invoice customer's group (" + m.payer.reason + ")"
+	}
 	return wDisagree, "payer is another customer (" + m.payer.reason + ")"
 }
 
@@ -394,9 +397,15 @@ func (m *lineMatch) nameAgrees(c int32) bool {
 func (m *lineMatch) corroborated(e int32) bool {
 	c := m.ix.ents[e].cust
 	if m.payer.cust >= 0 && !m.payer.nameOnly {
-		return m.payer.cust == c
+		return m.payer.cust == c || m.sameGroup(c)
 	}
 	return m.nameAgrees(c)
+}
+
+// sameGroup reports whether the identified payer and customer c are
+// members of one group (a parent paying for its divisions).
+func (m *lineMatch) sameGroup(c int32) bool {
+	return m.payer.cust >= 0 && c != m.payer.cust && containsI32(m.ix.groupOf(m.payer.cust), c)
 }
 
 // namedDocuments returns how many documents the remittance names: the

@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -8,20 +9,69 @@ import (
 )
 
 // legalForms are company-form tokens dropped from names before comparing
-// them (after accents, case and dots are gone: "S.A.R.L." is "sarl").
+// them (after accents, case and dots are gone: "S.A.R.L." is "sarl"), for
+// the countries whose payers the engine sees most: France, Germany and
+// Austria, the UK and Ireland, the US, Spain, Italy, the Netherlands and
+// Belgium, and the Nordics. "Co", "Cie", "Cia", "& Sons" and filler words
+// ("the", "and", "et", "und", "y") go too.
 var legalForms = map[string]bool{
-	"sa": true, "sas": true, "sasu": true, "sarl": true, "eurl": true, "snc": true, "sca": true, "sci": true,
-	"gmbh": true, "ag": true, "kg": true, "ohg": true, "ug": true, "ev": true, "mbh": true, "co": true, "cie": true,
-	"ltd": true, "limited": true, "plc": true, "llp": true, "llc": true, "inc": true, "corp": true, "corporation": true,
-	"bv": true, "nv": true, "vof": true, "bvba": true, "srl": true, "spa": true, "sl": true, "slu": true,
-	"oy": true, "oyj": true, "ab": true, "as": true, "asa": true, "aps": true, "et": true, "and": true, "the": true,
+	// France
+	"sa": true, "sas": true, "sasu": true, "sarl": true, "eurl": true, "snc": true, "sca": true, "sci": true, "scop": true,
+	"scp": true, "selarl": true, "selas": true, "gie": true, "eirl": true, "ste": true, "ets": true, "cie": true,
+	// Germany, Austria
+	"gmbh": true, "ag": true, "kg": true, "kgaa": true, "ohg": true, "ug": true, "ev": true, "eg": true, "gbr": true, "mbh": true,
+	"haftungsbeschrankt": true, "aktiengesellschaft": true, "kommanditgesellschaft": true, "se": true,
+	// UK, Ireland
+	"ltd": true, "limited": true, "plc": true, "llp": true, "lp": true, "cic": true, "dac": true, "uc": true,
+	// US
+	"inc": true, "incorporated": true, "corp": true, "corporation": true, "llc": true, "pllc": true, "pc": true, "co": true,
+	"company": true, "sons": true,
+	// Spain
+	"sl": true, "slu": true, "sll": true, "slne": true, "sau": true, "scoop": true, "cia": true, "compania": true,
+	// Italy
+	"spa": true, "srl": true, "srls": true, "sapa": true, "scarl": true, "scrl": true,
+	// Netherlands, Belgium
+	"bv": true, "nv": true, "vof": true, "cv": true, "bvba": true, "sprl": true, "ua": true,
+	// Nordics
+	"oy": true, "oyj": true, "ab": true, "as": true, "asa": true, "aps": true,
+	// filler
+	"et": true, "and": true, "und": true, "the": true,
+}
+
+// legalPhrases are legal forms written out in words, dropped as a whole
+// (a single word of them, such as "societe", may be part of a name).
+var legalPhrases = [][]string{
+	{"societe", "anonyme"}, {"societe", "par", "actions", "simplifiee"}, {"societe", "responsabilite", "limitee"},
+	{"sociedad", "anonima"}, {"sociedad", "limitada"}, {"sociedad", "responsabilidad", "limitada"},
+	{"societa", "per", "azioni"}, {"societa", "responsabilita", "limitata"},
+	{"besloten", "vennootschap"}, {"naamloze", "vennootschap"},
+	{"gesellschaft", "mit", "beschrankter", "haftung"}, {"gesellschaft", "mbh"},
+	{"public", "limited", "company"}, {"limited", "liability", "company"}, {"limited", "partnership"},
+}
+
+// nameAbbreviations spell out the abbreviations payers and banks use in
+// company names, so that "Intl Mfg" and "International Manufacturing"
+// compare equal (the long form is kept: a name truncated by the bank is
+// a prefix of it).
+var nameAbbreviations = map[string]string{
+	"intl": "international", "int": "international", "mfg": "manufacturing", "mfrs": "manufacturers", "bros": "brothers",
+	"svc": "services", "svcs": "services", "hldg": "holding", "hldgs": "holdings", "grp": "group", "inds": "industries",
+	"assoc": "associates", "assocs": "associates", "labs": "laboratories", "lab": "laboratory", "sys": "systems",
+	"dist": "distribution", "distr": "distribution", "mgmt": "management", "natl": "national", "amer": "american",
+	"dept": "department", "ctr": "center", "tech": "technologies", "techs": "technologies", "prods": "products",
+	"eqpt": "equipment", "equip": "equipment", "engg": "engineering", "eng": "engineering", "elec": "electric",
+	"constr": "construction", "transp": "transport", "univ": "university", "hosp": "hospital", "med": "medical",
+	"ent": "enterprises", "ents": "enterprises", "st": "saint", "mt": "mount",
 }
 
 // NormalizeName returns a payer or customer name as comparable tokens:
 // compatibility-decomposed (NFKD) with accents stripped, lower case,
 // punctuation turned into spaces, runs of single letters joined ("S.A.R.L"
-// gives "sarl") and legal forms (SA, SAS, SARL, GmbH, Ltd, BV, ...) and
-// filler words dropped.
+// gives "sarl"), legal forms dropped whether abbreviated (SA, SARL, GmbH,
+// KGaA, Ltd, PLC, Inc, LLC, S.L., S.p.A., S.r.l., B.V., N.V., ...) or
+// written out ("Société Anonyme", "Besloten Vennootschap"), filler words
+// and "& Sons" dropped, and common abbreviations spelt out ("Intl" gives
+// "international", "Mfg" "manufacturing", "Bros" "brothers").
 func NormalizeName(s string) []string {
 	d := norm.NFKD.String(s)
 	var b strings.Builder
@@ -59,12 +109,36 @@ func NormalizeName(s string) []string {
 			}
 		}
 	}
+	toks = dropPhrases(toks)
 	out := toks[:0]
 	for _, t := range toks {
 		if legalForms[t] || len([]rune(t)) == 1 {
 			continue
 		}
+		if long, ok := nameAbbreviations[t]; ok {
+			t = long
+		}
 		out = append(out, t)
+	}
+	return out
+}
+
+// dropPhrases removes the legal forms written out in words.
+func dropPhrases(toks []string) []string {
+	out := toks[:0]
+	for i := 0; i < len(toks); i++ {
+		skip := 0
+		for _, ph := range legalPhrases {
+			if len(ph) <= len(toks)-i && slices.Equal(toks[i:i+len(ph)], ph) {
+				skip = len(ph)
+				break
+			}
+		}
+		if skip > 0 {
+			i += skip - 1
+			continue
+		}
+		out = append(out, toks[i])
 	}
 	return out
 }

@@ -134,3 +134,29 @@ func TestNormalizeName(t *testing.T) {
 	assert.InDelta(t, 1.0, matching.NameSimilarity(matching.NormalizeName("ACME INDUS"), matching.NormalizeName("Acme Industries SAS")), 1e-9, "a name truncated by the bank")
 	assert.Less(t, matching.NameSimilarity(matching.NormalizeName("Acme Trading"), matching.NormalizeName("Globex Trading")), 0.8)
 }
+
+func TestNormalizeNameLegalFormsByCountry(t *testing.T) {
+	for _, c := range []struct{ a, b string }{
+		{"Dupont Frères SAS", "DUPONT FRERES"},
+		{"Martin & Fils S.A.R.L.", "MARTIN FILS"},
+		{"Bäckerei Schmidt GmbH & Co. KG", "BACKEREI SCHMIDT"},
+		{"Weber Logistik UG (haftungsbeschränkt)", "WEBER LOGISTIK"},
+		{"Henkel AG & Co. KGaA", "HENKEL"},
+		{"Thames Water Utilities Limited", "THAMES WATER UTILITIES LTD"},
+		{"Rolls Holdings PLC", "ROLLS HLDGS"},
+		{"Summit Health, Inc.", "SUMMIT HEALTH INC"},
+		{"Acme Intl Mfg Co", "ACME INTERNATIONAL MANUFACTURING"},
+		{"Johnson & Sons LLC", "JOHNSON"},
+		{"Grupo Norte S.L.U.", "GRUPO NORTE"},
+		{"Construcciones Ruiz Sociedad Anónima", "CONSTRUCCIONES RUIZ SA"},
+		{"Ferretti S.p.A.", "FERRETTI"},
+		{"Rossi Trasporti S.r.l.", "ROSSI TRASPORTI"},
+		{"De Vries Bouw B.V.", "DE VRIES BOUW"},
+		{"Van Dam Besloten Vennootschap", "VAN DAM BV"},
+	} {
+		assert.InDelta(t, 1.0, matching.NameSimilarity(matching.NormalizeName(c.a), matching.NormalizeName(c.b)), 1e-9, "%q vs %q: %v / %v",
+			c.a, c.b, matching.NormalizeName(c.a), matching.NormalizeName(c.b))
+	}
+	assert.Equal(t, []string{"societe", "generale"}, matching.NormalizeName("Société Générale"), "one word of a written-out form stays")
+	assert.Less(t, matching.NameSimilarity(matching.NormalizeName("Rossi Trasporti S.r.l."), matching.NormalizeName("Bianchi Trasporti S.p.A.")), 0.8)
+}

@@ -151,6 +151,13 @@ func digestOf(in Input) [sha256.Size]byte {
 	writeStr(h, "|mappings")
 	b, _ := json.Marshal(in.Mappings)
 	h.Write(b)
+	writeStr(h, "|groups")
+	for _, g := range in.Groups {
+		for _, c := range g {
+			writeStr(h, c.String())
+		}
+		writeStr(h, "|")
+	}
 	writeStr(h, "|e2e")
 	keys := make([]string, 0, len(in.EndToEnd))
 	for k := range in.EndToEnd {

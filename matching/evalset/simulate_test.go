@@ -58,10 +58,35 @@ func newSimulation(t *testing.T, tl *evalset.Timeline) *simulation {
 		require.NoError(t, tn.Customers().Create(ctx, cu))
 	}
 	svc, err := matching.NewService(db, matching.Stores{Matching: tn.Matching(), Invoices: tn.Invoices(), Customers: tn.Customers()}, inv,
-		matching.ServiceOptions{Clock: clock, Engine: matching.Options{Tolerance: tol}})
+		matching.ServiceOptions{Clock: clock, Engine: matching.Options{Tolerance: tol}, Groups: groupsOf(tl)})
 	require.NoError(t, err)
 	return &simulation{ctx: ctx, tl: tl, clock: clock, inv: inv, svc: svc, ids: map[invoice.ID]invoice.ID{},
 		auto: evalset.NewReport(string(tl.Options.Profile) + "/" + string(tl.Options.Level) + " 90 days")}
+}
+
+// groups are the tenant's customer groups (a parent and its divisions),
+// as its credit groups would declare them.
+type groups [][]o2c.CustomerID
+
+func (g groups) PayerGroups(context.Context) ([][]o2c.CustomerID, error) { return g, nil }
+
+func groupsOf(tl *evalset.Timeline) groups {
+	by := map[o2c.CustomerID][]o2c.CustomerID{}
+	var out groups
+	for _, c := range tl.Customers {
+		if !c.Parent.IsZero() {
+			if len(by[c.Parent]) == 0 {
+				by[c.Parent] = []o2c.CustomerID{c.Parent}
+			}
+			by[c.Parent] = append(by[c.Parent], c.ID)
+		}
+	}
+	for _, c := range tl.Customers {
+		if g := by[c.ID]; len(g) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 func (s *simulation) issue(t *testing.T, k int, day o2c.Date) {
