@@ -33,6 +33,7 @@ var tiers = map[string]int{
 	"matching":  3,
 	"report":    3,
 	"einvoice":  3,
+	"collect":   3,
 	"risk":      4,
 	"cycle":     5,
 	"telemetry": 0,
