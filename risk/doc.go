@@ -8,6 +8,12 @@
 //     on doubtful debts with its movement between closings.
 //   - [github.com/cashcycle/sdk/risk/cashimpact]: the cash tied up by
 //     receivables and what a DSO change frees, by customer and cause.
+//   - [github.com/cashcycle/sdk/risk/postmortem]: the reconstructed timeline
+//     of a default and the internal causes found in it, ranked, and which
+//     causes recur over a period's defaults.
+//   - [github.com/cashcycle/sdk/risk/factoring]: factoring contracts, the
+//     eligible portfolio, assignment schedules (bordereaux) as CSV and
+//     JSON, advance, reserve and commission.
 //
 // Computations are pure functions (inputs and a date in, values out);
 // state that must be kept (covers, contracts, assignments, closings,
