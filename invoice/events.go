@@ -3,7 +3,10 @@ package invoice
 import (
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/cashcycle/sdk/o2c"
+	"github.com/cashcycle/sdk/tax"
 )
 
 // Event types the invoice aggregate records (aggregate type "invoice").
@@ -52,6 +55,33 @@ type EventPayload struct {
 	Reason     string   `json:"reason,omitempty"`
 	Outcome    string   `json:"outcome,omitempty"`
 	Approver   string   `json:"approver,omitempty"`
+	// IssueDate is the document's issue date (zero for a draft): the date
+	// its journal entries take.
+	IssueDate o2c.Date `json:"issue_date,omitzero"`
+	// SourceKind says what Source is on a settlement event (payment,
+	// credit_note, residual_write_off; applied or refund on a credit note).
+	SourceKind SettlementKind `json:"source_kind,omitempty"`
+	// Lines are the issued document's lines as the books need them (item,
+	// net, tax, category and rate), on every event of an issued document,
+	// so that a listener can split any amount of the document by line
+	// without reading the invoice.
+	Lines []EventLine `json:"lines,omitempty"`
+	// Instalments are the issued document's due lines (amount, due date,
+	// open after the change), on every event of an issued document.
+	Instalments []InstalmentBalance `json:"instalments,omitempty"`
+}
+
+// EventLine is one line of an issued document in an [EventPayload]: its
+// figures from the totals engine (Σ Net = document net, Σ Tax = document
+// tax) and what a chart of accounts maps from.
+type EventLine struct {
+	SKU      string          `json:"sku,omitempty"`
+	Net      o2c.Money       `json:"net"`
+	Tax      o2c.Money       `json:"tax"`
+	Category tax.Category    `json:"category"`
+	Rate     decimal.Decimal `json:"rate"`
+	// Deposit is set on a final invoice's line deducting a deposit.
+	Deposit bool `json:"deposit,omitempty"`
 }
 
 func (inv *Invoice) payload() EventPayload {
@@ -61,6 +91,15 @@ func (inv *Invoice) payload() EventPayload {
 	}
 	if inv.creditOf != nil {
 		p.Invoice = inv.creditOf.Invoice.String()
+	}
+	if inv.status != StateDraft {
+		p.IssueDate = inv.issueDate
+		p.Instalments = append([]InstalmentBalance(nil), inv.instalments...)
+		p.Lines = make([]EventLine, len(inv.draft.Lines))
+		for i, l := range inv.draft.Lines {
+			lt := inv.totals.Lines[i]
+			p.Lines[i] = EventLine{SKU: l.SKU, Net: lt.Net, Tax: lt.Tax, Category: l.TaxCategory, Rate: l.TaxRate, Deposit: !l.DepositRef.IsZero()}
+		}
 	}
 	return p
 }
@@ -77,9 +116,9 @@ func (inv *Invoice) record(typ string, at time.Time, p EventPayload) error {
 
 // recordSettlement records typ for a settlement or its reversal, then
 // invoice.paid or invoice.settled_by_credit if the state became one of them.
-func (inv *Invoice) recordSettlement(typ string, id AllocationID, source string, amount o2c.Money, valueDate o2c.Date, at time.Time) error {
+func (inv *Invoice) recordSettlement(typ string, id AllocationID, kind SettlementKind, source string, amount o2c.Money, valueDate o2c.Date, at time.Time) error {
 	p := inv.payload()
-	p.Allocation, p.Source, p.Amount, p.ValueDate = id.String(), source, amount, valueDate
+	p.Allocation, p.Source, p.Amount, p.ValueDate, p.SourceKind = id.String(), source, amount, valueDate, kind
 	if err := inv.record(typ, at, p); err != nil {
 		return err
 	}

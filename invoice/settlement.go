@@ -297,7 +297,7 @@ func (inv *Invoice) ApplyPaymentOn(id AllocationID, payment PaymentID, payerRef 
 	if err != nil {
 		return err
 	}
-	if err := c.recordSettlement(EventPaymentApplied, id, payment.String(), amount, valueDate, at); err != nil {
+	if err := c.recordSettlement(EventPaymentApplied, id, SettledByPayment, payment.String(), amount, valueDate, at); err != nil {
 		return err
 	}
 	*inv = *c
@@ -327,7 +327,7 @@ func (inv *Invoice) ApplyCredit(id AllocationID, cn ID, cnNumber string, amount 
 	if err != nil {
 		return err
 	}
-	if err := c.recordSettlement(EventCreditApplied, id, cn.String(), amount, o2c.Date{}, at); err != nil {
+	if err := c.recordSettlement(EventCreditApplied, id, SettledByCreditNote, cn.String(), amount, o2c.Date{}, at); err != nil {
 		return err
 	}
 	*inv = *c
@@ -371,7 +371,7 @@ func (inv *Invoice) useCredit(s Settlement, event string, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := c.recordSettlement(event, s.ID, s.Source, s.Amount, o2c.Date{}, at); err != nil {
+	if err := c.recordSettlement(event, s.ID, s.Kind, s.Source, s.Amount, o2c.Date{}, at); err != nil {
 		return err
 	}
 	*inv = *c
@@ -436,7 +436,7 @@ func (inv *Invoice) ReverseSettlement(id AllocationID, reason string, now time.T
 		return false, err
 	}
 	c.updatedAt = at
-	if err := c.recordSettlement(EventReopened, id, s.Source, s.Amount, o2c.Date{}, at); err != nil {
+	if err := c.recordSettlement(EventReopened, id, s.Kind, s.Source, s.Amount, s.ValueDate, at); err != nil {
 		return false, err
 	}
 	*inv = *c
@@ -477,7 +477,7 @@ func (inv *Invoice) WriteOffResidual(id AllocationID, tol Tolerance, reason stri
 	if err != nil {
 		return err
 	}
-	if err := c.recordSettlement(EventResidualWrittenOff, id, "", inv.open, o2c.Date{}, at); err != nil {
+	if err := c.recordSettlement(EventResidualWrittenOff, id, SettledByResidualWriteOff, "", inv.open, o2c.Date{}, at); err != nil {
 		return err
 	}
 	*inv = *c

@@ -34,6 +34,7 @@ var tiers = map[string]int{
 	"report":    3,
 	"einvoice":  3,
 	"collect":   3,
+	"ledger":    3,
 	"risk":      4,
 	"cycle":     5,
 	"telemetry": 0,
