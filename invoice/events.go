@@ -69,6 +69,9 @@ type EventPayload struct {
 	// Instalments are the issued document's due lines (amount, due date,
 	// open after the change), on every event of an issued document.
 	Instalments []InstalmentBalance `json:"instalments,omitempty"`
+	// Parts is how a settlement, its reversal or a write-off split over
+	// the instalments (Seq refers to Instalments).
+	Parts []InstalmentPart `json:"parts,omitempty"`
 }
 
 // EventLine is one line of an issued document in an [EventPayload]: its
@@ -119,6 +122,11 @@ func (inv *Invoice) record(typ string, at time.Time, p EventPayload) error {
 func (inv *Invoice) recordSettlement(typ string, id AllocationID, kind SettlementKind, source string, amount o2c.Money, valueDate o2c.Date, at time.Time) error {
 	p := inv.payload()
 	p.Allocation, p.Source, p.Amount, p.ValueDate, p.SourceKind = id.String(), source, amount, valueDate, kind
+	for _, s := range inv.settlements {
+		if s.ID == id {
+			p.Parts = append([]InstalmentPart(nil), s.Parts...)
+		}
+	}
 	if err := inv.record(typ, at, p); err != nil {
 		return err
 	}

@@ -524,7 +524,7 @@ func (inv *Invoice) WriteOff(reason, approver string, now time.Time) error {
 	c.writeOff = &WriteOffRecord{Amount: amount, Reason: reason, Approver: approver, At: at, Parts: parts}
 	c.status, c.updatedAt = to, at
 	p := c.payload()
-	p.Amount, p.Reason, p.Approver = amount, reason, approver
+	p.Amount, p.Reason, p.Approver, p.Parts = amount, reason, approver, append([]InstalmentPart(nil), parts...)
 	if err := c.record(EventWrittenOff, at, p); err != nil {
 		return err
 	}

@@ -53,8 +53,8 @@ type Line struct {
 	// Document is what the line belongs to: the invoice, credit note or
 	// payment (its ID); receivable lines always name one.
 	Document string `json:"document,omitempty"`
-	// DueDate is set on the receivable lines that put a document's
-	// instalments on the customer's account.
+	// DueDate is set on receivable lines: the due date of the document's
+	// instalment the line puts on the customer's account or settles.
 	DueDate o2c.Date  `json:"due_date,omitzero"`
 	Debit   o2c.Money `json:"debit"`
 	Credit  o2c.Money `json:"credit"`

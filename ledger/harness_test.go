@@ -110,3 +110,13 @@ func balance(entries []ledger.Entry, account string) decimal.Decimal {
 	}
 	return s
 }
+
+type decimalT = decimal.Decimal
+
+func decFromInt(n int) decimal.Decimal { return decimal.NewFromInt(int64(n)) }
+
+func mustCategory(t require.TestingT, code string) tax.Category {
+	c, err := tax.ParseCategory(code)
+	require.NoError(t, err)
+	return c
+}

@@ -366,12 +366,12 @@ func (b *Book) invoiceEntries(e o2c.Event, p invoice.EventPayload) ([]Entry, err
 		}
 		d.fx = true
 		d.add(b.cfg.Accounts[RoleUnappliedCash], p.Customer, p.Source, o2c.Date{}, sign.Mul(amount), payRate)
-		d.add(rec, p.Customer, doc, o2c.Date{}, sign.Mul(amount).Neg(), issueRate)
+		receivable(d, rec, p, doc, sign.Neg(), amount, issueRate)
 		b.vatMove(d, v, before, open, issueRate)
 	case invoice.EventCreditApplied:
 		head.Date, head.Label = o2c.DateOf(e.OccurredAt), "Imputation avoir sur "+p.Number
 		d.add(rec, p.Customer, p.Source, o2c.Date{}, amount, issueRate)
-		d.add(rec, p.Customer, doc, o2c.Date{}, amount.Neg(), issueRate)
+		receivable(d, rec, p, doc, decimal.NewFromInt(-1), amount, issueRate)
 		b.vatMove(d, v, open.Add(amount), open, issueRate)
 	case invoice.EventCreditUsed:
 		head.Date, head.Label = o2c.DateOf(e.OccurredAt), "TVA avoir "+p.Number
@@ -384,18 +384,44 @@ func (b *Book) invoiceEntries(e o2c.Event, p invoice.EventPayload) ([]Entry, err
 	case invoice.EventResidualWrittenOff:
 		head.Date, head.Label = o2c.DateOf(e.OccurredAt), "Écart de règlement "+p.Number
 		d.add(b.cfg.Accounts[RoleSmallDifference], "", "", o2c.Date{}, amount, issueRate)
-		d.add(rec, p.Customer, doc, o2c.Date{}, amount.Neg(), issueRate)
+		receivable(d, rec, p, doc, decimal.NewFromInt(-1), amount, issueRate)
 		b.vatMove(d, v, open.Add(amount), open, issueRate)
 	case invoice.EventWrittenOff:
 		head.Date, head.Label = o2c.DateOf(e.OccurredAt), "Créance irrécouvrable "+p.Number
 		b.writeOff(d, v, p, amount, issueRate)
-		d.add(rec, p.Customer, doc, o2c.Date{}, amount.Neg(), issueRate)
+		receivable(d, rec, p, doc, decimal.NewFromInt(-1), amount, issueRate)
 	}
 	en, ok := d.entry(head)
 	if !ok {
 		return nil, nil
 	}
 	return []Entry{en}, nil
+}
+
+// receivable adds the receivable lines of a settlement of amount (sign −1:
+// it reduces what is owed; +1: a reversal), one per instalment it
+// concerns with that instalment's due date when the payload says how it
+// split, else one line without a due date.
+func receivable(d *draft, account string, p invoice.EventPayload, doc string, sign, amount, rate decimal.Decimal) {
+	due := map[int]o2c.Date{}
+	for _, in := range p.Instalments {
+		due[in.Seq] = in.DueDate
+	}
+	var sum decimal.Decimal
+	ok := len(p.Parts) > 0
+	for _, pt := range p.Parts {
+		sum = sum.Add(pt.Amount.Amount())
+		if _, known := due[pt.Seq]; !known {
+			ok = false
+		}
+	}
+	if !ok || !sum.Equal(amount) {
+		d.add(account, p.Customer, doc, o2c.Date{}, sign.Mul(amount), rate)
+		return
+	}
+	for _, pt := range p.Parts {
+		d.add(account, p.Customer, doc, due[pt.Seq], sign.Mul(pt.Amount.Amount()), rate)
+	}
 }
 
 // writeOff adds the debits of a bad-debt write-off of amount (the whole

@@ -13,6 +13,7 @@ import (
 	"github.com/cashcycle/sdk/invoice"
 	"github.com/cashcycle/sdk/ledger"
 	"github.com/cashcycle/sdk/o2c"
+	"github.com/cashcycle/sdk/report"
 )
 
 // propertyBook: French chart, services on receipts, goods to 707.
@@ -238,6 +239,12 @@ func TestPropertyBooksMatchReceivables(t *testing.T) {
 		pendingLeft := pendingOf(all)
 		require.True(rt, pendingLeft.Equal(balance(entries, "44574").Neg()), "44574 %s, pending VAT of open documents %s", balance(entries, "44574").Neg(), pendingLeft)
 
+		// the aged receivable from the GL equals the receivables aging, at
+		// the end and at a date in the middle of the history
+		for _, asOf := range []o2c.Date{o2c.DateOf(w.clock.Now()), o2c.MustDate(2026, 1, 5).AddDays(rapid.IntRange(0, 200).Draw(rt, "asOf"))} {
+			checkAging(rt, entries, all, asOf)
+		}
+
 		// every month balances, and so does the whole
 		for m := time.January; m <= time.December; m++ {
 			from := o2c.MustDate(2026, m, 1)
@@ -256,6 +263,45 @@ func TestPropertyBooksMatchReceivables(t *testing.T) {
 		}
 		_ = ops
 	})
+}
+
+// checkAging compares ledger.AgedReceivable with report.AgingOf over
+// the same documents, customer by customer and bucket by bucket.
+func checkAging(t require.TestingT, entries []ledger.Entry, docs []*invoice.Invoice, asOf o2c.Date) {
+	var items []*invoice.Invoice
+	for _, inv := range docs {
+		if inv.Kind() != invoice.KindCreditNote && inv.Status() != invoice.StateDraft {
+			items = append(items, inv)
+		}
+	}
+	want, err := report.AgingOf(report.ItemsFromInvoices(items), asOf, report.AgingOptions{})
+	require.NoError(t, err)
+	var buckets []ledger.AgeBucket
+	for _, b := range want.Buckets {
+		buckets = append(buckets, ledger.AgeBucket{Label: b.Label, Min: b.Min, Max: b.Max})
+	}
+	got := ledger.AgedReceivable(entries, "411", asOf, buckets)
+	wantRows := map[string][]string{}
+	if ca, ok := want.Currency(o2c.EUR); ok {
+		for _, r := range ca.Customers {
+			var amts []string
+			for _, a := range r.Amounts {
+				amts = append(amts, a.Amount().StringFixed(2))
+			}
+			if !r.Total.IsZero() {
+				wantRows[r.Customer.String()] = amts
+			}
+		}
+	}
+	gotRows := map[string][]string{}
+	for _, r := range got {
+		var amts []string
+		for _, a := range r.Amounts {
+			amts = append(amts, a.StringFixed(2))
+		}
+		gotRows[r.Customer] = amts
+	}
+	require.Equal(t, wantRows, gotRows, "aging as of %s", asOf)
 }
 
 // pendingOf returns the VAT on receipts still pending on documents: per

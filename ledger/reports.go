@@ -191,22 +191,20 @@ type AgedRow struct {
 }
 
 // AgedReceivable is the aged receivable ledger computed from the general
-// ledger alone: the receivable account's lines dated up to asOf, grouped
-// by document; what is open of a document (its debits less its credits,
-// in the document's currency) is spread over its instalments earliest due
-// date first and aged by days past each due date. Documents with nothing
-// open, or with credit (an unused credit note), are left out, as in the
-// receivables aging. Rows are per customer and currency, sorted.
+// ledger alone: the receivable account's lines dated up to asOf, summed
+// per document and instalment due date (each receivable line names its
+// document and the due date of the instalment it concerns; a line without
+// a due date settles the document's earliest instalments first), aged by
+// days past the due date. What is open is in the document's currency.
+// Instalments with nothing open, and documents with credit (an unused
+// credit note), are left out, as in the receivables aging. Rows are per
+// customer and currency, sorted.
 func AgedReceivable(entries []Entry, account string, asOf o2c.Date, buckets []AgeBucket) []AgedRow {
-	type inst struct {
-		due o2c.Date
-		amt decimal.Decimal
-	}
 	type docAcc struct {
 		customer string
 		cur      o2c.Currency
-		insts    []inst
-		credit   decimal.Decimal
+		byDue    map[o2c.Date]decimal.Decimal
+		undated  decimal.Decimal
 	}
 	docs := map[string]*docAcc{}
 	var order []string
@@ -220,32 +218,33 @@ func AgedReceivable(entries []Entry, account string, asOf o2c.Date, buckets []Ag
 			}
 			d := docs[l.Document]
 			if d == nil {
-				d = &docAcc{customer: l.Customer, cur: l.Amount.Currency()}
+				d = &docAcc{customer: l.Customer, cur: l.Amount.Currency(), byDue: map[o2c.Date]decimal.Decimal{}}
 				docs[l.Document] = d
 				order = append(order, l.Document)
 			}
 			amt := l.Amount.Amount()
-			if l.Debit.IsPositive() && !l.DueDate.IsZero() {
-				d.insts = append(d.insts, inst{l.DueDate, amt})
-			} else if l.Debit.IsPositive() {
-				d.credit = d.credit.Sub(amt)
+			if l.Credit.IsPositive() {
+				amt = amt.Neg()
+			}
+			if l.DueDate.IsZero() {
+				d.undated = d.undated.Add(amt)
 			} else {
-				d.credit = d.credit.Add(amt)
+				d.byDue[l.DueDate] = d.byDue[l.DueDate].Add(amt)
 			}
 		}
 	}
 	rows := map[string]*AgedRow{}
 	for _, id := range order {
 		d := docs[id]
-		if len(d.insts) == 0 {
-			continue
+		dues := make([]o2c.Date, 0, len(d.byDue))
+		for due := range d.byDue {
+			dues = append(dues, due)
 		}
-		slices.SortStableFunc(d.insts, func(a, b inst) int { return a.due.Compare(b.due) })
-		left := d.credit
-		for _, in := range d.insts {
-			open := in.amt
-			take := decimal.Min(open, left)
-			if take.IsPositive() {
+		slices.SortFunc(dues, func(a, b o2c.Date) int { return a.Compare(b) })
+		left := d.undated.Neg() // undated credits, taken earliest first
+		for _, due := range dues {
+			open := d.byDue[due]
+			if take := decimal.Min(open, left); take.IsPositive() {
 				open, left = open.Sub(take), left.Sub(take)
 			}
 			if !open.IsPositive() {
@@ -257,7 +256,7 @@ func AgedReceivable(entries []Entry, account string, asOf o2c.Date, buckets []Ag
 				r = &AgedRow{Customer: d.customer, Currency: d.cur, Amounts: make([]decimal.Decimal, len(buckets))}
 				rows[k] = r
 			}
-			age := in.due.DaysUntil(asOf)
+			age := due.DaysUntil(asOf)
 			for bi, bk := range buckets {
 				if age >= bk.Min && age <= bk.Max {
 					r.Amounts[bi] = r.Amounts[bi].Add(open)
