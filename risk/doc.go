@@ -14,6 +14,10 @@
 //   - [github.com/cashcycle/sdk/risk/factoring]: factoring contracts, the
 //     eligible portfolio, assignment schedules (bordereaux) as CSV and
 //     JSON, advance, reserve and commission.
+//   - [github.com/cashcycle/sdk/risk/insurance]: credit-insurance covers,
+//     the limit they allow (wired into credit's limit check), the
+//     insurer's deadlines as dated tasks on business-day calendars, insured
+//     vs uninsured exposure.
 //
 // Computations are pure functions (inputs and a date in, values out);
 // state that must be kept (covers, contracts, assignments, closings,
