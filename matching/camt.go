@@ -199,15 +199,24 @@ func streamCAMT(r io.Reader, o parseOptions, fn func(Statement) error) error {
 			if strings.HasPrefix(parent, "BkToCstmr") && (name == "Stmt" || name == "Ntfctn" || name == "Rpt") {
 				counts[name]++
 				el := fmt.Sprintf("%s/%s[%d]", path.String(), name, counts[name])
-				n, err := buildNode(d, t, len(path)+1)
+				// The statement's own elements make a small tree; each
+				// entry is read into a tree of its own, turned into lines
+				// and dropped, so a statement's entries are never all
+				// held as elements at once.
+				sp := newCAMTStatementParser(format, el)
+				n, err := buildNode(d, t, len(path)+1, sp.entry)
 				if err != nil {
+					var pe *ParseError
+					if errors.As(err, &pe) {
+						return err
+					}
 					var se *xml.SyntaxError
 					if errors.As(err, &se) {
 						return &ParseError{Format: format, Line: se.Line, Element: el, Err: malformed("XML syntax: %s", se.Msg)}
 					}
 					return fail(el, malformed("%v", err))
 				}
-				st, err := camtStatement(n, format, el, message == "BkToCstmrStmt", delivered+1, o)
+				st, err := sp.statement(n, message == "BkToCstmrStmt", delivered+1, o)
 				if err != nil {
 					return err
 				}
@@ -259,12 +268,68 @@ func rawName(n xml.Name) string {
 	return n.Local
 }
 
-// buildNode reads the element started by start, up to its end, into a tree.
-func buildNode(d *xml.Decoder, start xml.StartElement, depth int) (*xnode, error) {
-	root := &xnode{name: start.Name.Local, attrs: start.Attr}
-	stack := []*xnode{root}
-	names := []xml.Name{start.Name}
-	text := [][]byte{nil}
+// buildNode reads the element started by start, up to its end, into a
+// tree. When onEntry is not nil, each Ntry child of start is read into a
+// tree of its own and handed to onEntry instead of joining the tree: the
+// entries' trees share one arena, reused from entry to entry (onEntry must
+// not keep the tree; the strings it takes from it stay valid).
+func buildNode(d *xml.Decoder, start xml.StartElement, depth int, onEntry func(*xnode) error) (*xnode, error) {
+	var b, entries xbuilder
+	root, err := b.build(d, start, depth, func(t xml.StartElement, depth int) error {
+		if onEntry == nil {
+			return errNotEntry
+		}
+		entries.reset()
+		e, err := entries.build(d, t, depth, nil)
+		if err != nil {
+			return err
+		}
+		return onEntry(e)
+	})
+	return root, err
+}
+
+// errNotEntry tells xbuilder.build that an Ntry is not taken apart.
+var errNotEntry = errors.New("not an entry")
+
+// xbuilder builds element trees, reusing its stacks, and, once reset, the
+// nodes of the trees it built before.
+type xbuilder struct {
+	chunks [][]xnode // nodes, in chunks so that pointers stay valid
+	used   int       // nodes handed out since the last reset
+	stack  []*xnode
+	names  []xml.Name
+	text   [][]byte
+}
+
+const xnodeChunk = 256
+
+// reset makes every node built so far available again.
+func (b *xbuilder) reset() { b.used = 0 }
+
+func (b *xbuilder) node(name string, attrs []xml.Attr) *xnode {
+	c, i := b.used/xnodeChunk, b.used%xnodeChunk
+	if c == len(b.chunks) {
+		b.chunks = append(b.chunks, make([]xnode, xnodeChunk))
+	}
+	b.used++
+	n := &b.chunks[c][i]
+	*n = xnode{name: name, attrs: attrs, children: n.children[:0]}
+	return n
+}
+
+// build reads the element started by start into a tree. An Ntry directly
+// under start is handed to entry when it is not nil and does not return
+// errNotEntry. Only elements without children keep their text.
+func (b *xbuilder) build(d *xml.Decoder, start xml.StartElement, depth int, entry func(xml.StartElement, int) error) (*xnode, error) {
+	root := b.node(start.Name.Local, start.Attr)
+	b.stack = append(b.stack[:0], root)
+	b.names = append(b.names[:0], start.Name)
+	if cap(b.text) == 0 {
+		b.text = append(b.text, nil)
+	}
+	b.text = b.text[:1]
+	b.text[0] = b.text[0][:0]
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
@@ -275,29 +340,47 @@ func buildNode(d *xml.Decoder, start xml.StartElement, depth int) (*xnode, error
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if depth+len(stack) > camtMaxDepth {
+			if depth+len(b.stack) > camtMaxDepth {
 				return nil, fmt.Errorf("elements nested deeper than %d", camtMaxDepth)
 			}
-			n := &xnode{name: t.Name.Local, attrs: t.Attr}
-			top := stack[len(stack)-1]
+			if entry != nil && len(b.stack) == 1 && t.Name.Local == "Ntry" {
+				// the entry builder is another xbuilder: this one's stacks
+				// are left as they are
+				err := entry(t, depth+1)
+				if err == nil {
+					continue
+				}
+				if err != errNotEntry {
+					return nil, err
+				}
+			}
+			n := b.node(t.Name.Local, t.Attr)
+			top := b.stack[len(b.stack)-1]
 			top.children = append(top.children, n)
-			stack = append(stack, n)
-			names = append(names, t.Name)
-			text = append(text, nil)
+			b.stack = append(b.stack, n)
+			b.names = append(b.names, t.Name)
+			if k := len(b.text); k < cap(b.text) {
+				b.text = b.text[:k+1]
+				b.text[k] = b.text[k][:0]
+			} else {
+				b.text = append(b.text, nil)
+			}
 		case xml.CharData:
-			if k := len(text) - 1; len(text[k]) < 1<<16 {
-				text[k] = append(text[k], t...)
+			if k := len(b.text) - 1; len(b.text[k]) < 1<<16 {
+				b.text[k] = append(b.text[k], t...)
 			}
 		case xml.EndElement:
-			if names[len(names)-1] != t.Name {
-				return nil, fmt.Errorf("XML syntax: element <%s> closed by </%s>", rawName(names[len(names)-1]), rawName(t.Name))
+			if b.names[len(b.names)-1] != t.Name {
+				return nil, fmt.Errorf("XML syntax: element <%s> closed by </%s>", rawName(b.names[len(b.names)-1]), rawName(t.Name))
 			}
-			names = names[:len(names)-1]
-			top := stack[len(stack)-1]
-			top.text = string(text[len(text)-1])
-			stack = stack[:len(stack)-1]
-			text = text[:len(text)-1]
-			if len(stack) == 0 {
+			b.names = b.names[:len(b.names)-1]
+			top := b.stack[len(b.stack)-1]
+			if len(top.children) == 0 {
+				top.text = string(b.text[len(b.text)-1])
+			}
+			b.stack = b.stack[:len(b.stack)-1]
+			b.text = b.text[:len(b.text)-1]
+			if len(b.stack) == 0 {
 				return root, nil
 			}
 		}
@@ -371,7 +454,60 @@ func camtDirection(s, el string, f Format) (Direction, error) {
 	return "", &ParseError{Format: f, Element: el, Err: malformed("CdtDbtInd %q must be CRDT or DBIT", truncateText(s))}
 }
 
-func camtStatement(n *xnode, f Format, el string, isStatement bool, index int, o parseOptions) (Statement, error) {
+// camtStatementParser turns one statement into a [Statement]: its entries
+// one by one as they are read ([camtStatementParser.entry]), then the
+// statement's own elements ([camtStatementParser.statement]).
+type camtStatementParser struct {
+	f       Format
+	el      string
+	entries int
+	lines   lineChunks
+	moves   []camtMove // booked entries, for the balance check
+}
+
+// camtMove is what a booked entry moves the balance by.
+type camtMove struct {
+	amt o2c.Money
+	dir Direction
+}
+
+func newCAMTStatementParser(f Format, el string) *camtStatementParser {
+	return &camtStatementParser{f: f, el: el}
+}
+
+// entry turns one Ntry into lines.
+func (p *camtStatementParser) entry(e *xnode) error {
+	p.entries++
+	lines, err := camtEntry(e, p.f, fmt.Sprintf("%s/Ntry[%d]", p.el, p.entries))
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		p.lines.add(l)
+	}
+	switch strings.ToUpper(firstNonEmpty(e.textAt("Sts", "Cd"), e.textAt("Sts", "Prtry"), e.textAt("Sts"))) {
+	case "", "BOOK":
+		// The entry amount, not the lines: a batch split into lines
+		// sums to it, an unsplit one is one line of that amount.
+		amt, _ := camtAmount(e.child("Amt"), "", p.f)
+		dir, _ := camtDirection(e.textAt("CdtDbtInd"), "", p.f)
+		p.moves = append(p.moves, camtMove{amt, dir})
+	}
+	return nil
+}
+
+// statement builds the statement from n (its elements but the entries,
+// which [camtStatementParser.entry] took).
+func (p *camtStatementParser) statement(n *xnode, isStatement bool, index int, o parseOptions) (Statement, error) {
+	for _, e := range n.all("Ntry") { // a tree built without the hook
+		if err := p.entry(e); err != nil {
+			return Statement{}, err
+		}
+	}
+	return camtStatement(n, p.f, p.el, isStatement, index, o, p)
+}
+
+func camtStatement(n *xnode, f Format, el string, isStatement bool, index int, o parseOptions, p *camtStatementParser) (Statement, error) {
 	st := Statement{
 		Format:    f,
 		ID:        n.textAt("Id"),
@@ -456,21 +592,10 @@ func camtStatement(n *xnode, f Format, el string, isStatement bool, index int, o
 	}
 	check := balanceCheck{needOpening: isStatement, needClosing: isStatement}
 	camtBalances(&check, st.Balances)
-	for i, e := range n.all("Ntry") {
-		lines, err := camtEntry(e, f, fmt.Sprintf("%s/Ntry[%d]", el, i+1))
-		if err != nil {
-			return st, err
-		}
-		st.Lines = append(st.Lines, lines...)
-		switch strings.ToUpper(firstNonEmpty(e.textAt("Sts", "Cd"), e.textAt("Sts", "Prtry"), e.textAt("Sts"))) {
-		case "", "BOOK":
-			// The entry amount, not the lines: a batch split into lines
-			// sums to it, an unsplit one is one line of that amount.
-			amt, _ := camtAmount(e.child("Amt"), "", f)
-			dir, _ := camtDirection(e.textAt("CdtDbtInd"), "", f)
-			check.move(amt, dir)
-		}
+	for _, m := range p.moves {
+		check.move(m.amt, m.dir)
 	}
+	st.Lines = p.lines.flatten()
 	finishStatement(&st)
 	if be := settle(&st, check.check(&st, index), o); be != nil {
 		return st, &ParseError{Format: f, Element: el, Err: be}
