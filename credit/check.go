@@ -192,9 +192,14 @@ type Result struct {
 	Projected o2c.Money `json:"projected"`
 	Over      o2c.Money `json:"over"`
 	// OverdueItems and OldestOverdueDays describe undisputed receivables
-	// past due beyond Policy.OverdueDays.
-	OverdueItems      int `json:"overdue_items"`
-	OldestOverdueDays int `json:"oldest_overdue_days"`
+	// past due beyond Policy.OverdueDays, counted per due line: an
+	// invoice paid in instalments counts each overdue instalment, by its
+	// own due date. Overdue is their undisputed open amount (only the
+	// overdue instalments' part of such an invoice), converted like the
+	// exposure.
+	OverdueItems      int       `json:"overdue_items"`
+	OldestOverdueDays int       `json:"oldest_overdue_days"`
+	Overdue           o2c.Money `json:"overdue"`
 	// Released is the order's last release, when it has one; Waived are
 	// the reasons a release within tolerance set aside.
 	Released *Release `json:"released,omitempty"`
@@ -388,10 +393,14 @@ func (c *Checker) Check(ctx context.Context, o *order.Order, p Point) (Result, e
 	if checks.Limit && res.CoverExpired && c.opts.Policy.HoldExpiredCover {
 		hold(ReasonCoverExpired, fmt.Sprintf("credit insurance of %s expired on %s", prof.Insurance.Insurer, prof.Insurance.Expires))
 	}
-	res.OverdueItems, res.OldestOverdueDays = items.overdue(asOf.AddDays(-c.opts.Policy.OverdueDays), asOf)
+	var overdue sums
+	res.OverdueItems, res.OldestOverdueDays, overdue = items.overdue(asOf.AddDays(-c.opts.Policy.OverdueDays), asOf)
+	if res.Overdue, err = convertSums(overdue, cur, c.opts.Rules, c.opts.Rates); err != nil {
+		return Result{}, err
+	}
 	if checks.Overdue && res.OverdueItems > 0 {
-		hold(order.ReasonOverdueItems, fmt.Sprintf("%d open item(s) overdue by more than %d days, the oldest by %d days",
-			res.OverdueItems, c.opts.Policy.OverdueDays, res.OldestOverdueDays))
+		hold(order.ReasonOverdueItems, fmt.Sprintf("%d open item(s) overdue by more than %d days, the oldest by %d days, %s in all",
+			res.OverdueItems, c.opts.Policy.OverdueDays, res.OldestOverdueDays, res.Overdue))
 	}
 	if checks.Review && !prof.NextReview.IsZero() && prof.NextReview.Before(asOf) {
 		hold(ReasonReviewOverdue, fmt.Sprintf("credit review was due on %s", prof.NextReview))
@@ -505,12 +514,14 @@ func (c *Checker) orderValue(o *order.Order, cur o2c.Currency, asOf o2c.Date) (o
 // overdueCounter counts a customer's overdue receivables: how many fell
 // due before cutoff, and how many days before asOf the oldest did.
 type overdueCounter interface {
-	overdue(cutoff, asOf o2c.Date) (n, oldest int)
+	overdue(cutoff, asOf o2c.Date) (n, oldest int, amount sums)
 }
 
 type itemList []ItemEntry
 
-func (l itemList) overdue(cutoff, asOf o2c.Date) (int, int) { return overdueItems(l, cutoff, asOf) }
+func (l itemList) overdue(cutoff, asOf o2c.Date) (int, int, sums) {
+	return overdueItems(l, cutoff, asOf)
+}
 
 // exposure returns customer's exposure under the checker's rules without
 // the order skip, and its receivables for the overdue check. A source that

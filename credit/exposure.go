@@ -38,6 +38,29 @@ type ItemEntry struct {
 	Open     o2c.Money      `json:"open"`
 	Disputed o2c.Money      `json:"disputed"`
 	DueDate  o2c.Date       `json:"due_date"`
+	// Lines are the open due lines (instalments) of an invoice paid in
+	// more than one instalment: the overdue check counts each line by its
+	// own due date and undisputed open amount. Empty for an invoice with
+	// one due line (or read from a source that does not know its lines):
+	// the item is then its only line.
+	Lines []ItemLine `json:"lines,omitempty"`
+}
+
+// ItemLine is one open due line of an [ItemEntry].
+type ItemLine struct {
+	Seq      int       `json:"seq"`
+	DueDate  o2c.Date  `json:"due_date"`
+	Open     o2c.Money `json:"open"`
+	Disputed o2c.Money `json:"disputed"`
+}
+
+// dueParts returns what the overdue check reads of it: its lines, or the
+// item as its only line.
+func (it ItemEntry) dueParts() []ItemLine {
+	if len(it.Lines) > 0 {
+		return it.Lines
+	}
+	return []ItemLine{{DueDate: it.DueDate, Open: it.Open, Disputed: it.Disputed}}
 }
 
 // Position is everything that makes up one customer's exposure: the
@@ -146,6 +169,22 @@ func (s StoreSource) positions(ctx context.Context, customer o2c.CustomerID) (ma
 			break
 		}
 	}
+	// the open due lines of invoices paid in instalments
+	lines := map[invoice.ID][]ItemLine{}
+	for offset := 0; ; offset += invoice.MaxPageSize {
+		page, err := s.Invoices.DueLines(ctx, invoice.OpenItemFilter{Customer: customer, Limit: invoice.MaxPageSize, Offset: offset})
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range page {
+			if l.Lines > 1 && l.Open.IsPositive() {
+				lines[l.Invoice] = append(lines[l.Invoice], ItemLine{Seq: l.Seq, DueDate: l.DueDate, Open: l.Open, Disputed: l.Disputed})
+			}
+		}
+		if len(page) < invoice.MaxPageSize {
+			break
+		}
+	}
 	for offset := 0; ; offset += invoice.MaxPageSize {
 		page, err := s.Invoices.OpenItems(ctx, invoice.OpenItemFilter{Customer: customer, Limit: invoice.MaxPageSize, Offset: offset})
 		if err != nil {
@@ -154,6 +193,10 @@ func (s StoreSource) positions(ctx context.Context, customer o2c.CustomerID) (ma
 		for _, it := range page {
 			if receivable(it.Kind, it.Status) {
 				e := itemEntryOf(it)
+				if ls := lines[it.Invoice]; len(ls) > 0 {
+					slices.SortFunc(ls, func(a, b ItemLine) int { return a.Seq - b.Seq })
+					e.Lines = ls
+				}
 				add(e.Customer, func(p *Position) { p.Items = append(p.Items, e) })
 			}
 		}
@@ -285,22 +328,26 @@ func inHorizon(d, asOf o2c.Date, horizon int) bool {
 	return horizon == 0 || d.IsZero() || !d.After(asOf.AddDays(horizon))
 }
 
+// convertSums converts each currency's sum in m into cur (rounded once
+// per currency, see [Compute]) and adds them up.
+func convertSums(m sums, cur o2c.Currency, rules Rules, rates RateSource) (o2c.Money, error) {
+	slices.SortFunc(m, func(a, b sum) int { return strings.Compare(a.cur.Code(), b.cur.Code()) })
+	total := o2c.Zero(cur)
+	for _, s := range m {
+		v, err := Convert(rates, moneyOf(s.value(), s.cur), cur, rules.Rounding)
+		if err != nil {
+			return o2c.Money{}, err
+		}
+		if total, err = total.Add(v); err != nil {
+			return o2c.Money{}, err
+		}
+	}
+	return total, nil
+}
+
 func (b bucket) total(cur o2c.Currency, rules Rules, rates RateSource) (Exposure, error) {
 	e := ZeroExposure(cur)
-	convert := func(m sums) (o2c.Money, error) {
-		slices.SortFunc(m, func(a, b sum) int { return strings.Compare(a.cur.Code(), b.cur.Code()) })
-		total := o2c.Zero(cur)
-		for _, s := range m {
-			v, err := Convert(rates, moneyOf(s.value(), s.cur), cur, rules.Rounding)
-			if err != nil {
-				return o2c.Money{}, err
-			}
-			if total, err = total.Add(v); err != nil {
-				return o2c.Money{}, err
-			}
-		}
-		return total, nil
-	}
+	convert := func(m sums) (o2c.Money, error) { return convertSums(m, cur, rules, rates) }
 	var err error
 	if e.OpenOrders, err = convert(b.open); err != nil {
 		return Exposure{}, err

@@ -195,9 +195,14 @@ func TestPropertyIncrementalEqualsRecompute(t *testing.T) {
 				if len(placed) > 0 {
 					_, _ = orders.Cancel(ctx, rapid.SampledFrom(placed).Draw(t, fmt.Sprintf("x%d", i)), "ops", "customer changed mind")
 				}
-			case 4: // issue an invoice
-				d, err := invs.CreateInvoice(ctx, invoice.Draft{Customer: cust, Currency: cur, Terms: invoice.NetTerms(30),
-					Lines: []invoice.Line{{Description: "G", Quantity: decimal.NewFromInt(1), UnitPrice: price, TaxCategory: tax.Standard, TaxRate: decimal.NewFromInt(20)}}})
+			case 4: // issue an invoice, maybe paid in instalments (30/60/90)
+				draft := invoice.Draft{Customer: cust, Currency: cur, Terms: invoice.NetTerms(30),
+					Lines: []invoice.Line{{Description: "G", Quantity: decimal.NewFromInt(1), UnitPrice: price, TaxCategory: tax.Standard, TaxRate: decimal.NewFromInt(20)}}}
+				if rapid.Bool().Draw(t, fmt.Sprintf("sched%d", i)) {
+					draft.Schedule = []invoice.PercentInstalment{{Percent: decimal.NewFromInt(30), Terms: invoice.NetTerms(30)},
+						{Percent: decimal.NewFromInt(30), Terms: invoice.NetTerms(60)}, {Percent: decimal.NewFromInt(40), Terms: invoice.NetTerms(90)}}
+				}
+				d, err := invs.CreateInvoice(ctx, draft)
 				require.NoError(t, err)
 				inv, err := invs.Issue(ctx, d.ID(), o2c.Date{})
 				require.NoError(t, err)
@@ -242,6 +247,8 @@ func TestPropertyIncrementalEqualsRecompute(t *testing.T) {
 		for _, r := range recs {
 			require.NoError(t, tracker.Apply(ctx, r.Event))
 		}
+		// later, so that instalments fall due at different times
+		clock.Advance(time.Duration(rapid.IntRange(0, 24*120).Draw(t, "later")) * time.Hour)
 		asOf := o2c.DateOf(clock.Now())
 		horizon := rapid.IntRange(0, 30).Draw(t, "horizon")
 		for _, c := range customers {
@@ -282,6 +289,7 @@ func TestPropertyIncrementalEqualsRecompute(t *testing.T) {
 			require.Equal(t, want.Exposure.String(), got.Exposure.String())
 			require.Equal(t, want.Projected.String(), got.Projected.String())
 			require.Equal(t, want.OverdueItems, got.OverdueItems)
+			require.Equal(t, want.Overdue.String(), got.Overdue.String())
 			require.Equal(t, want.OldestOverdueDays, got.OldestOverdueDays)
 			require.Equal(t, want.Outcome, got.Outcome)
 			require.Equal(t, want.Message(), got.Message())

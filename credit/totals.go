@@ -123,27 +123,35 @@ type running struct {
 	n int
 }
 
-// dueCount is how many overdue candidates fall due on date.
+// dueCount is how many overdue candidates (due lines) fall due on date,
+// and their undisputed open amounts per currency.
 type dueCount struct {
 	date o2c.Date
 	n    int
+	amts []curAmount
 }
 
-// overdueCandidate reports whether it is counted as overdue once its due
-// date is far enough past: a due date and a positive undisputed amount
-// (a disputed amount in another currency leaves the item out).
-func overdueCandidate(it ItemEntry) bool {
-	if it.DueDate.IsZero() {
-		return false
+type curAmount struct {
+	cur o2c.Currency
+	v   decimal.Decimal
+}
+
+// overdueAmount returns what of line counts as overdue once its due date
+// is far enough past, and whether it counts at all: a due date and a
+// positive undisputed amount (a disputed amount in another currency
+// leaves the line out).
+func overdueAmount(l ItemLine) (o2c.Money, bool) {
+	if l.DueDate.IsZero() {
+		return o2c.Money{}, false
 	}
-	undisputed, err := it.Open.Sub(it.Disputed)
+	undisputed, err := l.Open.Sub(l.Disputed)
 	if err != nil {
-		if !it.Disputed.IsZero() {
-			return false
+		if !l.Disputed.IsZero() {
+			return o2c.Money{}, false
 		}
-		undisputed = it.Open
+		undisputed = l.Open
 	}
-	return undisputed.IsPositive()
+	return undisputed, undisputed.IsPositive()
 }
 
 // apply adds (sign 1) or takes out (sign -1) it, if it is a receivable.
@@ -154,18 +162,38 @@ func (t *itemTotals) apply(it ItemEntry, sign int) {
 	}
 	t.open = addRunning(t.open, it.Open, sign)
 	t.disputed = addRunning(t.disputed, it.Disputed, sign)
-	if !overdueCandidate(it) {
-		return
+	for _, l := range it.dueParts() {
+		amt, ok := overdueAmount(l)
+		if !ok {
+			continue
+		}
+		d := amt.Amount()
+		if sign < 0 {
+			d = d.Neg()
+		}
+		i, found := slices.BinarySearchFunc(t.due, l.DueDate, func(d dueCount, x o2c.Date) int { return d.date.Compare(x) })
+		switch {
+		case !found:
+			t.due = slices.Insert(t.due, i, dueCount{date: l.DueDate, n: sign, amts: []curAmount{{amt.Currency(), d}}})
+		case t.due[i].n+sign == 0:
+			t.due = slices.Delete(t.due, i, i+1)
+		default:
+			t.due[i].n += sign
+			t.due[i].amts = addCurAmount(t.due[i].amts, amt.Currency(), d)
+		}
 	}
-	i, found := slices.BinarySearchFunc(t.due, it.DueDate, func(d dueCount, x o2c.Date) int { return d.date.Compare(x) })
-	switch {
-	case !found:
-		t.due = slices.Insert(t.due, i, dueCount{it.DueDate, sign})
-	case t.due[i].n+sign == 0:
-		t.due = slices.Delete(t.due, i, i+1)
-	default:
-		t.due[i].n += sign
+}
+
+// addCurAmount adds d in cur to amts, which it may change in place (the
+// slices are owned by one itemTotals: clone copies them).
+func addCurAmount(amts []curAmount, cur o2c.Currency, d decimal.Decimal) []curAmount {
+	for i := range amts {
+		if amts[i].cur == cur {
+			amts[i].v = amts[i].v.Add(d)
+			return amts
+		}
 	}
+	return append(amts, curAmount{cur, d})
 }
 
 func addRunning(m map[o2c.Currency]running, a o2c.Money, sign int) map[o2c.Currency]running {
@@ -195,34 +223,46 @@ func addRunning(m map[o2c.Currency]running, a o2c.Money, sign int) map[o2c.Curre
 
 // clone returns a copy that shares nothing mutable with t.
 func (t itemTotals) clone() itemTotals {
-	return itemTotals{open: maps.Clone(t.open), disputed: maps.Clone(t.disputed), due: slices.Clone(t.due)}
+	due := slices.Clone(t.due)
+	for i := range due {
+		due[i].amts = slices.Clone(due[i].amts)
+	}
+	return itemTotals{open: maps.Clone(t.open), disputed: maps.Clone(t.disputed), due: due}
 }
 
-// overdue returns how many candidates fell due before cutoff and how many
-// days before asOf the oldest did (0 when none).
-func (t itemTotals) overdue(cutoff, asOf o2c.Date) (n, oldest int) {
+// overdue returns how many candidates fell due before cutoff, how many
+// days before asOf the oldest did (0 when none) and their undisputed open
+// amounts.
+func (t itemTotals) overdue(cutoff, asOf o2c.Date) (n, oldest int, amount sums) {
 	for _, d := range t.due {
 		if !d.date.Before(cutoff) {
 			break
 		}
 		n += d.n
+		for _, a := range d.amts {
+			amount.include(a.cur, a.v)
+		}
 	}
 	if n > 0 {
 		oldest = max(0, t.due[0].date.DaysUntil(asOf))
 	}
-	return n, oldest
+	return n, oldest, amount
 }
 
 // overdueItems is the same count over a list of receivables.
-func overdueItems(items []ItemEntry, cutoff, asOf o2c.Date) (n, oldest int) {
+func overdueItems(items []ItemEntry, cutoff, asOf o2c.Date) (n, oldest int, amount sums) {
 	for _, it := range items {
-		if !overdueCandidate(it) || !it.DueDate.Before(cutoff) {
-			continue
+		for _, l := range it.dueParts() {
+			amt, ok := overdueAmount(l)
+			if !ok || !l.DueDate.Before(cutoff) {
+				continue
+			}
+			n++
+			oldest = max(oldest, l.DueDate.DaysUntil(asOf))
+			amount.add(amt)
 		}
-		n++
-		oldest = max(oldest, it.DueDate.DaysUntil(asOf))
 	}
-	return n, oldest
+	return n, oldest, amount
 }
 
 // summary is a customer's exposure with its open receivables folded: the

@@ -64,6 +64,14 @@ func TestItemTotalsEqualCompute(t *testing.T) {
 			if rapid.Bool().Draw(t, fmt.Sprintf("dated%d", i)) {
 				it.DueDate = asOf.AddDays(rapid.IntRange(-60, 30).Draw(t, fmt.Sprintf("due%d", i)))
 			}
+			for j := range rapid.IntRange(0, 3).Draw(t, fmt.Sprintf("lines%d", i)) {
+				// an invoice paid in instalments: its open lines
+				l := ItemLine{Seq: j + 1, Open: amount(fmt.Sprintf("lopen%d.%d", i, j)), Disputed: amount(fmt.Sprintf("ldisp%d.%d", i, j))}
+				if rapid.Bool().Draw(t, fmt.Sprintf("ldated%d.%d", i, j)) {
+					l.DueDate = asOf.AddDays(rapid.IntRange(-60, 30).Draw(t, fmt.Sprintf("ldue%d.%d", i, j)))
+				}
+				it.Lines = append(it.Lines, l)
+			}
 			tc.setItem(id, stamped[ItemEntry]{v: it})
 		}
 		pos := Position{}
@@ -81,9 +89,14 @@ func TestItemTotalsEqualCompute(t *testing.T) {
 		}
 		for _, days := range []int{0, 10, 45} {
 			cutoff := asOf.AddDays(-days)
-			wn, wo := overdueItems(pos.Items, cutoff, asOf)
-			gn, gol := sum.items.overdue(cutoff, asOf)
+			wn, wo, wa := overdueItems(pos.Items, cutoff, asOf)
+			gn, gol, ga := sum.items.overdue(cutoff, asOf)
 			require.Equal(t, [2]int{wn, wo}, [2]int{gn, gol})
+			wm, err := convertSums(wa, o2c.EUR, Rules{}, rates)
+			require.NoError(t, err)
+			gm, err := convertSums(ga, o2c.EUR, Rules{}, rates)
+			require.NoError(t, err)
+			require.Equal(t, wm.String(), gm.String())
 		}
 	})
 }

@@ -3,6 +3,7 @@ package credit
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -216,6 +217,30 @@ func (t *Tracker) applyOrder(ctx context.Context, e o2c.Event) error {
 	return nil
 }
 
+// openLines returns the open due lines of a document paid in more than
+// one instalment, with its disputed amount spread over them from the last
+// due first as [invoice.DueLinesOf] does; nil for one instalment.
+func openLines(ins []invoice.InstalmentBalance, disputed o2c.Money) []ItemLine {
+	if len(ins) < 2 {
+		return nil
+	}
+	var out []ItemLine
+	for i := len(ins) - 1; i >= 0; i-- {
+		in := ins[i]
+		if !in.Open.IsPositive() {
+			continue
+		}
+		l := ItemLine{Seq: in.Seq, DueDate: in.DueDate, Open: in.Open, Disputed: o2c.Zero(in.Open.Currency())}
+		if disputed.IsPositive() {
+			l.Disputed, _ = disputed.Min(in.Open)
+			disputed, _ = disputed.Sub(l.Disputed)
+		}
+		out = append(out, l)
+	}
+	slices.Reverse(out)
+	return out
+}
+
 func (t *Tracker) applyInvoice(e o2c.Event) error {
 	var p invoice.EventPayload
 	if err := e.Decode(&p); err != nil {
@@ -231,6 +256,7 @@ func (t *Tracker) applyInvoice(e o2c.Event) error {
 	}
 	entry := ItemEntry{Invoice: id, Customer: cust, Kind: p.Kind, Status: p.Status, Currency: p.Open.Currency(),
 		Open: p.Open, Disputed: p.Disputed, DueDate: p.DueDate}
+	entry.Lines = openLines(p.Instalments, p.Disputed)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	tc := t.customer(cust)
