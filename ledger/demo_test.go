@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,6 +45,17 @@ func (dailyRates) Rate(from, to o2c.Currency, on o2c.Date) (decimalT, error) {
 // refund, residual and bad-debt write-offs, and a bank fee a month. It
 // returns the events in append order.
 func demoYear(t require.TestingT) []o2c.Event {
+	demoOnce.Do(func() { demoEvents = makeDemoYear(t) })
+	require.NotEmpty(t, demoEvents)
+	return append([]o2c.Event(nil), demoEvents...)
+}
+
+var (
+	demoOnce   sync.Once
+	demoEvents []o2c.Event
+)
+
+func makeDemoYear(t require.TestingT) []o2c.Event {
 	w := newWorld(t, time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC))
 	r := rand.New(rand.NewPCG(2026, 16))
 	customers := []o2c.CustomerID{o2c.NewCustomerID(), o2c.NewCustomerID(), o2c.NewCustomerID(), o2c.NewCustomerID()}

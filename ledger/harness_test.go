@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -119,4 +120,10 @@ func mustCategory(t require.TestingT, code string) tax.Category {
 	c, err := tax.ParseCategory(code)
 	require.NoError(t, err)
 	return c
+}
+
+// isRetryable: a transient failure (SQLITE_BUSY, a serialisation
+// failure) the caller runs again.
+func isRetryable(err error) bool {
+	return errors.Is(err, o2c.ErrRetryable) || errors.Is(err, o2c.ErrConflict)
 }

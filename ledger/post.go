@@ -482,21 +482,21 @@ func (b *Book) paymentEntries(e o2c.Event, p invoice.PaymentEventPayload) ([]Ent
 	d := &draft{b: b, cur: cur}
 	switch e.Type {
 	case invoice.EventPaymentRecorded:
-		head.Date, head.Label = p.ValueDate, "Encaissement "+ref
+		head.Date, head.Label = p.ValueDate, "Encaissement"
 		d.add(bank, "", "", o2c.Date{}, p.Amount.Amount(), rate)
 		d.add(unapplied, p.Customer, doc, o2c.Date{}, p.Amount.Amount().Neg(), rate)
 	case invoice.EventPaymentRefunded:
 		if p.Refund == nil {
 			return nil, payloadError(e, fmt.Errorf("no refund"))
 		}
-		head.Date, head.Label = o2c.DateOf(p.Refund.At), "Remboursement "+ref
+		head.Date, head.Label = o2c.DateOf(p.Refund.At), "Remboursement trop-perçu"
 		if p.Refund.Reference != "" {
 			head.PieceRef, head.PieceDate = p.Refund.Reference, head.Date
 		}
 		d.add(unapplied, p.Customer, doc, o2c.Date{}, p.Refund.Amount.Amount(), rate)
 		d.add(bank, "", "", o2c.Date{}, p.Refund.Amount.Amount().Neg(), rate)
 	case invoice.EventPaymentReversed:
-		head.Date, head.Label = o2c.DateOf(e.OccurredAt), "Rejet "+ref
+		head.Date, head.Label = o2c.DateOf(e.OccurredAt), "Rejet de paiement"
 		d.add(unapplied, p.Customer, doc, o2c.Date{}, p.Amount.Amount(), rate)
 		d.add(bank, "", "", o2c.Date{}, p.Amount.Amount().Neg(), rate)
 	}
