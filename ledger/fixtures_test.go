@@ -222,3 +222,65 @@ func TestFixtureExchangeDifference(t *testing.T) {
 	_, err = b.Entries(w.events()[0])
 	require.ErrorIs(t, err, o2c.ErrCurrencyMismatch)
 }
+
+// A deposit of 360.00 (300.00 + 20 % VAT) on an order, then the final
+// invoice of 1,000.00 net deducting it: the deposit invoice credits the
+// advances account 4191 instead of revenue; the final invoice credits the
+// whole revenue and debits 4191 back, and the customer owes the rest
+// (840.00).
+func TestFixtureDepositAndDeduction(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	c := o2c.NewCustomerID()
+	dep, err := w.svc.CreateDeposit(w.ctx, invoice.DepositInput{OrderRef: "SO-1", Customer: c, Amount: eur("360.00"),
+		TaxCategory: mustCategory(t, "S"), TaxRate: dec("20"), Terms: invoice.ImmediateTerms(), Issue: true})
+	require.NoError(t, err)
+	deduction := line("", "-1", "300.00", o2c.EUR, "20")
+	deduction.DepositRef = dep.ID()
+	w.clock.Advance(30 * 24 * time.Hour)
+	final := w.issue(c, o2c.EUR, nil, line("", "1", "1000.00", o2c.EUR, "20"), deduction)
+	require.Equal(t, "840.00 EUR", final.Gross().String())
+
+	b, err := ledger.NewBook(ledger.FrenchPCG())
+	require.NoError(t, err)
+	entries := books(t, b, w.events())
+	issued := of(entries, invoice.EventIssued)
+	require.Len(t, issued, 2)
+	assert.Equal(t, []string{"D 411 360.00", "C 4191 300.00", "C 44571 60.00"}, show(issued[0]))
+	assert.Equal(t, []string{"D 411 840.00", "C 706 1000.00", "D 4191 300.00", "C 44571 140.00"}, show(issued[1]))
+	assert.True(t, balance(entries, "4191").IsZero(), "the advance is used up")
+}
+
+// Late-payment interest and the 40.00 recovery indemnity, invoiced with
+// the package's SKUs (out of the scope of VAT), go to 7627 and 758.
+func TestFixtureLateChargesInvoiced(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC))
+	w.issue(o2c.NewCustomerID(), o2c.EUR, nil, line(ledger.SKULateInterest, "1", "7.19", o2c.EUR, "0"), line(ledger.SKURecoveryIndemnity, "1", "40.00", o2c.EUR, "0"))
+	b, err := ledger.NewBook(ledger.FrenchPCG())
+	require.NoError(t, err)
+	entries := books(t, b, w.events())
+	assert.Equal(t, []string{"D 411 47.19", "C 7627 7.19", "C 758 40.00"}, show(entries[0]))
+}
+
+// A bank fee from a statement: Dr 627 / Cr 512, in the bank journal; the
+// same fee (same key) is one idempotency key however often it is appended.
+func TestFixtureBankFee(t *testing.T) {
+	fee := ledger.BankFee{Key: "camt-2026-05/12", Amount: eur("12.50"), Date: o2c.MustDate(2026, 5, 31), Reference: "FRAIS TENUE DE COMPTE"}
+	e1, err := ledger.NewBankFeeEvent("acme", fee, time.Now())
+	require.NoError(t, err)
+	e2, err := ledger.NewBankFeeEvent("acme", fee, time.Now())
+	require.NoError(t, err)
+	assert.NotEqual(t, e1.ID, e2.ID)
+	assert.Equal(t, ledger.KeyOf(e1), ledger.KeyOf(e2))
+	b, err := ledger.NewBook(ledger.FrenchPCG())
+	require.NoError(t, err)
+	es, err := b.Entries(e1)
+	require.NoError(t, err)
+	require.Len(t, es, 1)
+	assert.Equal(t, "BQ", es[0].Journal)
+	assert.Equal(t, []string{"D 627 12.50", "C 512 12.50"}, show(es[0]))
+
+	for _, bad := range []ledger.BankFee{{Amount: eur("1.00"), Date: fee.Date}, {Key: "k", Amount: eur("-1.00"), Date: fee.Date}, {Key: "k", Amount: eur("1.00")}} {
+		_, err := ledger.NewBankFeeEvent("acme", bad, time.Now())
+		require.ErrorIs(t, err, o2c.ErrValidation)
+	}
+}
