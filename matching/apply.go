@@ -335,15 +335,13 @@ func (s *Service) Propose(ctx context.Context, statement StatementID) ([]Result,
 		if err != nil {
 			return err
 		}
-		ix, err := s.engineIndex(in)
-		if err != nil {
-			return err
-		}
 		lines := make([]Line, len(recs))
 		for i, r := range recs {
 			lines[i] = r.Line
 		}
-		out = ix.Match(lines)
+		if out, err = s.match(in, lines); err != nil {
+			return err
+		}
 		rc := newRemitContext(&in)
 		for i, r := range recs {
 			res, err := s.remittance(ctx, rc, r.Line, out[i])

@@ -1,6 +1,10 @@
 package matching
 
 import (
+	"encoding/binary"
+	"hash/fnv"
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/cashcycle/sdk/invoice"
@@ -28,6 +32,7 @@ type ixEntry struct {
 	tol      int64 // write-off tolerance limit
 	cust     int32
 	cur      o2c.Currency
+	dead     bool // no longer open (see [Index.Update]); never found
 }
 
 type custEntry struct {
@@ -40,7 +45,9 @@ type custEntry struct {
 // neighbourhood), by structured reference and end-to-end id, by customer
 // (and there by amount), customers by IBAN and by name token. Build it
 // once with [NewIndex] and match many batches; it is never changed by
-// matching, so concurrent Match calls are safe.
+// matching, so concurrent Match calls are safe. [Index.Update] brings it
+// to a new input in place, at the cost of what changed (it must not run
+// concurrently with Match).
 type Index struct {
 	opts        Options
 	items       []Item
@@ -62,6 +69,11 @@ type Index struct {
 	groups      map[int32][]int32
 	minLen      int
 	maxLen      int
+	// byInvoice is the entry of every invoice indexed (dead ones too).
+	byInvoice map[invoice.ID]int32
+	// parties fingerprints the customers, groups and mappings indexed.
+	parties uint64
+	live    int
 }
 
 // NewIndex indexes in for matching with opts. Items that are not open
@@ -87,6 +99,30 @@ func NewIndex(in Input, opts Options) (*Index, error) {
 		groups:      map[int32][]int32{},
 		nameTok:     map[string][]int32{},
 		minLen:      1 << 30,
+		byInvoice:   make(map[invoice.ID]int32, len(in.Items)),
+	}
+	ix.setParties(in)
+	ix.items = make([]Item, 0, len(in.Items))
+	ix.ents = make([]ixEntry, 0, len(in.Items))
+	for _, it := range in.Items {
+		ix.add(it)
+	}
+	ix.setEndToEnd(in.EndToEnd)
+	return ix, nil
+}
+
+// setParties (re)indexes customers, groups and learned mappings.
+func (ix *Index) setParties(in Input) {
+	ix.parties = partiesPrint(in)
+	clear(ix.ibanCust)
+	clear(ix.learnedIBAN)
+	clear(ix.learnedName)
+	clear(ix.blockedIBAN)
+	clear(ix.blockedName)
+	clear(ix.groups)
+	clear(ix.nameTok)
+	for i := range ix.custs {
+		ix.custs[i].tokens = nil
 	}
 	for _, c := range in.Customers {
 		ci := ix.customer(c.ID)
@@ -134,65 +170,230 @@ func NewIndex(in Input, opts Options) (*Index, error) {
 			}
 		}
 	}
-	ix.items = make([]Item, 0, len(in.Items))
-	ix.ents = make([]ixEntry, 0, len(in.Items))
-	byInvoice := make(map[invoice.ID]int32)
-	needIDs := len(in.EndToEnd) > 0
-	for _, it := range in.Items {
-		if it.Kind == invoice.KindCreditNote || !it.Status.IsOpen() || it.Status == invoice.StateDisputed {
-			continue
-		}
-		open, err := it.Undisputed().MinorUnits()
-		if err != nil || open <= 0 {
-			continue
-		}
-		gross, err := it.Gross.MinorUnits()
-		if err != nil {
-			continue
-		}
-		e := ixEntry{norm: NormalizeNumber(it.Number), open: open, gross: gross, disc: -1, cur: it.Open.Currency()}
-		e.cust = ix.customer(it.Customer)
-		e.tol, _ = opts.Tolerance.Limit(it.Gross).MinorUnits()
-		if !it.Discount.IsZero() && !it.IssueDate.IsZero() {
-			settle, _, err := invoice.DiscountedAmount(it.Gross, it.IssueDate, it.IssueDate, it.Discount, opts.DiscountRounding)
-			if err == nil {
-				if d, err := settle.MinorUnits(); err == nil && d < gross {
-					e.disc, e.deadline = d, it.Discount.Deadline(it.IssueDate)
-				}
-			}
-		}
-		idx := int32(len(ix.ents))
-		ix.ents = append(ix.ents, e)
-		ix.items = append(ix.items, it)
-		ix.custItems[e.cust] = append(ix.custItems[e.cust], idx)
-		if len(e.norm) >= 4 {
-			ix.put(hashString(e.norm)^saltNumber, idx)
-			if l := len(e.norm); l >= opts.MinFuzzyLength {
-				ix.minLen, ix.maxLen = min(ix.minLen, l), max(ix.maxLen, l)
-			}
-			if s := numberSuffix(e.norm); len(s) >= 6 && len(s) < len(e.norm) {
-				ix.put(hashString(s)^saltSuffix, idx)
-			}
-		}
-		if po := NormalizeNumber(it.CustomerReference); len(po) >= 4 {
-			ix.ents[idx].po = po
-			ix.put(hashString(po)^saltPO, idx)
-		}
-		if it.Reference != "" {
-			if r, ok := ParseReference(it.Reference); ok {
-				ix.put(hashString(r.Value)^saltRef, idx)
-			}
-		}
-		if needIDs {
-			byInvoice[it.Invoice] = idx
+}
+
+// partiesPrint fingerprints what setParties reads.
+func partiesPrint(in Input) uint64 {
+	h := fnv.New64a()
+	str := func(s string) {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		io.WriteString(h, s)
+	}
+	id := func(u [16]byte) { h.Write(u[:]) }
+	num := func(v int64) {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(v))
+		h.Write(n[:])
+	}
+	num(int64(len(in.Customers)))
+	for _, c := range in.Customers {
+		id(c.ID.UUID())
+		str(c.Name)
+		num(int64(len(c.IBANs)))
+		for _, iban := range c.IBANs {
+			str(iban)
 		}
 	}
-	for id, inv := range in.EndToEnd {
-		if idx, ok := byInvoice[inv]; ok && id != "" {
+	num(int64(len(in.Groups)))
+	for _, g := range in.Groups {
+		num(int64(len(g)))
+		for _, c := range g {
+			id(c.UUID())
+		}
+	}
+	num(int64(len(in.Mappings)))
+	for _, m := range in.Mappings {
+		str(string(m.Kind))
+		str(m.Key)
+		id(m.Customer.UUID())
+		num(int64(m.Confirmations))
+		num(int64(m.Rejections))
+		num(int64(len(m.Customers)))
+		for _, mc := range m.Customers {
+			id(mc.Customer.UUID())
+			num(int64(mc.Confirmations))
+			num(int64(mc.Rejections))
+		}
+	}
+	return h.Sum64()
+}
+
+// entryOf returns what the index keeps of an item, and whether the item
+// is an open receivable the index holds.
+func (ix *Index) entryOf(it Item) (ixEntry, bool) {
+	if it.Kind == invoice.KindCreditNote || !it.Status.IsOpen() || it.Status == invoice.StateDisputed {
+		return ixEntry{}, false
+	}
+	open, err := it.Undisputed().MinorUnits()
+	if err != nil || open <= 0 {
+		return ixEntry{}, false
+	}
+	gross, err := it.Gross.MinorUnits()
+	if err != nil {
+		return ixEntry{}, false
+	}
+	e := ixEntry{norm: NormalizeNumber(it.Number), open: open, gross: gross, disc: -1, cur: it.Open.Currency(), cust: -1}
+	e.tol, _ = ix.opts.Tolerance.Limit(it.Gross).MinorUnits()
+	if !it.Discount.IsZero() && !it.IssueDate.IsZero() {
+		settle, _, err := invoice.DiscountedAmount(it.Gross, it.IssueDate, it.IssueDate, it.Discount, ix.opts.DiscountRounding)
+		if err == nil {
+			if d, err := settle.MinorUnits(); err == nil && d < gross {
+				e.disc, e.deadline = d, it.Discount.Deadline(it.IssueDate)
+			}
+		}
+	}
+	if po := NormalizeNumber(it.CustomerReference); len(po) >= 4 {
+		e.po = po
+	}
+	return e, true
+}
+
+// add indexes a new item (nothing when it is not an open receivable).
+func (ix *Index) add(it Item) {
+	e, ok := ix.entryOf(it)
+	if !ok {
+		return
+	}
+	e.cust = ix.customer(it.Customer)
+	idx := int32(len(ix.ents))
+	ix.ents = append(ix.ents, e)
+	ix.items = append(ix.items, it)
+	ix.custItems[e.cust] = append(ix.custItems[e.cust], idx)
+	ix.byInvoice[it.Invoice] = idx
+	ix.live++
+	if len(e.norm) >= 4 {
+		ix.put(hashString(e.norm)^saltNumber, idx)
+		if l := len(e.norm); l >= ix.opts.MinFuzzyLength {
+			ix.minLen, ix.maxLen = min(ix.minLen, l), max(ix.maxLen, l)
+		}
+		if s := numberSuffix(e.norm); len(s) >= 6 && len(s) < len(e.norm) {
+			ix.put(hashString(s)^saltSuffix, idx)
+		}
+	}
+	if e.po != "" {
+		ix.put(hashString(e.po)^saltPO, idx)
+	}
+	if it.Reference != "" {
+		if r, ok := ParseReference(it.Reference); ok {
+			ix.put(hashString(r.Value)^saltRef, idx)
+		}
+	}
+}
+
+// setEndToEnd indexes the end-to-end ids of open items.
+func (ix *Index) setEndToEnd(ids map[string]invoice.ID) {
+	clear(ix.e2e)
+	for id, inv := range ids {
+		if idx, ok := ix.byInvoice[inv]; ok && id != "" && !ix.ents[idx].dead {
 			ix.e2e[id] = idx
 		}
 	}
-	return ix, nil
+}
+
+// sameKeys reports whether an indexed item and its new version are found
+// by the same keys (number, customer reference, structured reference,
+// customer, currency), so the entry can be updated in place.
+func sameKeys(a, b Item) bool {
+	return a.Number == b.Number && a.CustomerReference == b.CustomerReference && a.Reference == b.Reference &&
+		a.Customer == b.Customer && a.Open.Currency() == b.Open.Currency()
+}
+
+// Update brings the index to in, as if [NewIndex] had been called with
+// in, at the cost of what changed: items are compared, by invoice, with
+// the ones indexed (items are values: pass them as read, unchanged ones
+// cost a comparison); an item no longer open (paid, disputed, gone from
+// in) is dropped, a changed one updated in place, a new one added.
+// Customers, groups and mappings are indexed again only when they
+// changed. New items should come in creation order, as they would in a
+// NewIndex input. It must not run concurrently with Match.
+func (ix *Index) Update(in Input) {
+	if partiesPrint(in) != ix.parties {
+		ix.setParties(in)
+	}
+	seen := make(map[int32]bool, len(in.Items))
+	for _, it := range in.Items {
+		idx, known := ix.byInvoice[it.Invoice]
+		if !known {
+			ix.add(it)
+			if idx, ok := ix.byInvoice[it.Invoice]; ok {
+				seen[idx] = true
+			}
+			continue
+		}
+		old := &ix.ents[idx]
+		if !old.dead && itemEqual(ix.items[idx], it) {
+			seen[idx] = true
+			continue
+		}
+		e, ok := ix.entryOf(it)
+		switch {
+		case !ok:
+			continue // not open: dropped below
+		case sameKeys(ix.items[idx], it):
+			e.cust = old.cust
+			if old.dead {
+				old.dead = false
+				ix.live++
+				ix.insertCustItem(e.cust, idx)
+			}
+			*old = e
+			ix.items[idx] = it
+			seen[idx] = true
+		default: // found by other keys now: a new entry
+			ix.kill(idx)
+			delete(ix.byInvoice, it.Invoice)
+			ix.add(it)
+			if idx, ok := ix.byInvoice[it.Invoice]; ok {
+				seen[idx] = true
+			}
+		}
+	}
+	if len(seen) != ix.live {
+		for _, idx := range ix.byInvoice {
+			if !seen[idx] && !ix.ents[idx].dead {
+				ix.kill(idx)
+			}
+		}
+	}
+	if dead := len(ix.ents) - ix.live; dead > ix.live+1024 {
+		// mostly settled items: start afresh rather than carry them
+		if fresh, err := NewIndex(in, ix.opts); err == nil {
+			*ix = *fresh
+			return
+		}
+	}
+	ix.setEndToEnd(in.EndToEnd)
+}
+
+// itemEqual compares everything of an item the index reads.
+func itemEqual(a, b Item) bool {
+	return a.OpenItem.Invoice == b.OpenItem.Invoice && a.Seq == b.Seq && sameKeys(a, b) && a.Kind == b.Kind && a.Status == b.Status &&
+		a.IssueDate == b.IssueDate && a.DueDate == b.DueDate && a.Gross.Equal(b.Gross) && a.Open.Equal(b.Open) &&
+		a.Disputed.Equal(b.Disputed) && a.Discount.Days == b.Discount.Days && a.Discount.Percent.Equal(b.Discount.Percent) &&
+		a.OrderRef == b.OrderRef
+}
+
+// kill drops entry idx from what matching finds.
+func (ix *Index) kill(idx int32) {
+	e := &ix.ents[idx]
+	if e.dead {
+		return
+	}
+	e.dead = true
+	ix.live--
+	items := ix.custItems[e.cust]
+	if k := slices.Index(items, idx); k >= 0 {
+		ix.custItems[e.cust] = slices.Delete(items, k, k+1)
+	}
+}
+
+// insertCustItem puts idx back among its customer's items, in index order.
+func (ix *Index) insertCustItem(c, idx int32) {
+	items := ix.custItems[c]
+	k, _ := slices.BinarySearch(items, idx)
+	ix.custItems[c] = slices.Insert(items, k, idx)
 }
 
 // sharedName reports whether a customer other than ci has a name like
@@ -294,11 +495,15 @@ func (ix *Index) lookup(h uint64, fn func(int32)) {
 		return
 	}
 	if idx >= 0 {
-		fn(idx)
+		if !ix.ents[idx].dead {
+			fn(idx)
+		}
 		return
 	}
 	for _, i := range ix.multi[h] {
-		fn(i)
+		if !ix.ents[i].dead {
+			fn(i)
+		}
 	}
 }
 
@@ -324,7 +529,7 @@ func hashString(s string) uint64 {
 }
 
 // Len returns the number of open items indexed.
-func (ix *Index) Len() int { return len(ix.ents) }
+func (ix *Index) Len() int { return ix.live }
 
 // fuzzy calls fn for every indexed number at Damerau-Levenshtein distance
 // exactly one from w (a normalised window of the remittance text). It

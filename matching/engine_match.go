@@ -496,6 +496,7 @@ func (m *lineMatch) hitProposals() []Proposal {
 		}
 		live = append(live, e)
 	}
+	sort.Strings(m.settled) // the hits come from a map: name them in a stable order
 	sort.Slice(live, func(i, j int) bool { return ix.ents[live[i]].norm < ix.ents[live[j]].norm })
 	for _, e := range live {
 		h := m.hits[e]

@@ -2,16 +2,10 @@ package matching
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/json"
-	"hash"
-	"io"
 	"sort"
 	"sync"
 
 	"github.com/cashcycle/sdk/invoice"
-	"github.com/cashcycle/sdk/o2c"
 )
 
 // serviceIndex keeps what [Service.Propose] needs between calls, so that a
@@ -22,18 +16,17 @@ import (
 //     columns ([invoice.Store.DueLines]), never by decoding documents;
 //   - the structured reference of each invoice is computed once (numbers
 //     do not change after issue);
-//   - the engine's [Index] is kept with a digest of its input (open amounts
-//     and statuses, customers, mappings, end-to-end ids) and rebuilt only
-//     when that input changed (a payment applied, an invoice issued, a
-//     payer learned), so that consecutive statements share it.
+//   - the engine's [Index] is built once and then brought to each
+//     Propose's input with [Index.Update], which costs what changed (a
+//     payment applied, an invoice issued, a payer learned), not a rebuild.
 //
-// Reads happen in Propose's transaction, so the index always reflects
-// what that transaction sees; a digest that differs rebuilds it.
+// Reads happen in Propose's transaction, and the whole input is compared
+// with what the index holds, so the index always reflects what that
+// transaction sees.
 type serviceIndex struct {
-	mu     sync.Mutex
-	refs   map[invoice.ID]string
-	digest [sha256.Size]byte
-	ix     *Index
+	mu   sync.Mutex
+	refs map[invoice.ID]string
+	ix   *Index
 }
 
 // items returns the tenant's open invoices and deposit invoices (not
@@ -98,98 +91,20 @@ func (s *Service) references(ctx context.Context, items []Item) error {
 	return nil
 }
 
-func writeStr(h hash.Hash, s string) {
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
-	h.Write(n[:])
-	io.WriteString(h, s)
-}
-
-// digestOf hashes everything NewIndex reads from in.
-func digestOf(in Input) [sha256.Size]byte {
-	h := sha256.New()
-	buf := make([]byte, 0, 256)
-	num := func(v int64) { buf = binary.LittleEndian.AppendUint64(buf, uint64(v)) }
-	money := func(m o2c.Money) {
-		if u, err := m.MinorUnits(); err == nil {
-			num(u)
-			buf = append(buf, m.Currency().Code()...)
-			return
-		}
-		buf = append(buf, m.String()...) // not in minor units: the engine leaves it out, hash it anyway
-		buf = append(buf, 0)
-	}
-	for _, it := range in.Items {
-		buf = buf[:0]
-		id := [16]byte(it.Invoice.UUID())
-		buf = append(buf, id[:]...)
-		cid := [16]byte(it.Customer.UUID())
-		buf = append(buf, cid[:]...)
-		for _, s := range []string{it.Number, string(it.Kind), string(it.Status), it.OrderRef, it.Reference} {
-			num(int64(len(s)))
-			buf = append(buf, s...)
-		}
-		for _, d := range []o2c.Date{it.IssueDate, it.DueDate} {
-			num(int64(d.Year()*10000 + int(d.Month())*100 + d.Day()))
-		}
-		money(it.Gross)
-		money(it.Open)
-		money(it.Disputed)
-		buf = append(buf, it.Discount.Percent.String()...)
-		num(int64(it.Discount.Days))
-		h.Write(buf)
-	}
-	writeStr(h, "|customers")
-	for _, c := range in.Customers {
-		writeStr(h, c.ID.String())
-		writeStr(h, c.Name)
-		for _, iban := range c.IBANs {
-			writeStr(h, iban)
-		}
-		writeStr(h, "|")
-	}
-	writeStr(h, "|mappings")
-	b, _ := json.Marshal(in.Mappings)
-	h.Write(b)
-	writeStr(h, "|groups")
-	for _, g := range in.Groups {
-		for _, c := range g {
-			writeStr(h, c.String())
-		}
-		writeStr(h, "|")
-	}
-	writeStr(h, "|e2e")
-	keys := make([]string, 0, len(in.EndToEnd))
-	for k := range in.EndToEnd {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		writeStr(h, k)
-		writeStr(h, in.EndToEnd[k].String())
-	}
-	var out [sha256.Size]byte
-	copy(out[:], h.Sum(nil))
-	return out
-}
-
-// engineIndex returns the engine's index of in, reusing the last one when
-// in is what it was built from.
-func (s *Service) engineIndex(in Input) (*Index, error) {
-	d := digestOf(in)
+// match brings the service's engine index to in (built on first use,
+// then updated in place at the cost of what changed: [Index.Update]) and
+// matches lines against it, under the index's lock.
+func (s *Service) match(in Input, lines []Line) ([]Result, error) {
 	s.index.mu.Lock()
-	if s.index.ix != nil && s.index.digest == d {
-		ix := s.index.ix
-		s.index.mu.Unlock()
-		return ix, nil
+	defer s.index.mu.Unlock()
+	if s.index.ix == nil {
+		ix, err := NewIndex(in, s.opts.Engine)
+		if err != nil {
+			return nil, err
+		}
+		s.index.ix = ix
+	} else {
+		s.index.ix.Update(in)
 	}
-	s.index.mu.Unlock()
-	ix, err := NewIndex(in, s.opts.Engine)
-	if err != nil {
-		return nil, err
-	}
-	s.index.mu.Lock()
-	s.index.ix, s.index.digest = ix, d
-	s.index.mu.Unlock()
-	return ix, nil
+	return s.index.ix.Match(lines), nil
 }
