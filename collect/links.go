@@ -72,6 +72,13 @@ func (p *PayLinks) Issue(customer o2c.CustomerID, lines []LinkLine, amount o2c.M
 		Issued: now, Expires: now.Add(p.opts.TTL)})
 }
 
+// IssueUntil is Issue with an explicit expiry (an e-invoice's link lives
+// longer than a letter's).
+func (p *PayLinks) IssueUntil(customer o2c.CustomerID, lines []LinkLine, amount o2c.Money, expires time.Time) (string, error) {
+	return p.opts.Keys.Sign(Claims{Tenant: p.opts.Tenant, Customer: customer, Lines: lines, Amount: amount,
+		Issued: p.opts.Clock.Now(), Expires: expires})
+}
+
 // URL returns the pay page's address for token (the token alone when no
 // BaseURL is configured).
 func (p *PayLinks) URL(token string) string {

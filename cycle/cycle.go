@@ -136,6 +136,11 @@ type Config struct {
 	// platform's lifecycle statuses onto disputes and dunning
 	// ([Cycle.Lifecycle]).
 	EInvoicing *EInvoicing
+	// Collecting, when set, signs a pay-now link into every dunning letter
+	// (unless Dunning.PayURL is set) and e-invoice, and offers provider
+	// intake, SEPA direct debit and refunds ([Cycle.PayLinks],
+	// [Cycle.PaymentIntake], [Cycle.DirectDebit], [Cycle.Refunds]).
+	Collecting *Collecting
 }
 
 // Cycle is the order-to-cash cycle of one tenant, wired: orders are
@@ -167,6 +172,8 @@ type Cycle struct {
 
 	einv      *EInvoicing
 	lifecycle *einvoice.Lifecycle
+
+	collect *collecting
 }
 
 // New builds the cycle. It validates the configuration and every service's
@@ -265,6 +272,14 @@ func New(cfg Config) (*Cycle, error) {
 	}
 	if dc.Clock == nil {
 		dc.Clock = clock
+	}
+	if cfg.Collecting != nil {
+		if err := c.setupCollecting(*cfg.Collecting, &dc); err != nil {
+			return nil, fmt.Errorf("cycle: collecting: %w", err)
+		}
+		if err := c.finishCollecting(); err != nil {
+			return nil, fmt.Errorf("cycle: collecting: %w", err)
+		}
 	}
 	c.dunning, err = dunning.NewService(dc)
 	if err != nil {

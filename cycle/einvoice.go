@@ -130,6 +130,7 @@ func (c *Cycle) EInvoice(ctx context.Context, id invoice.ID) (*einvoice.Document
 			opt.PrecedingDate = orig.IssueDate()
 		}
 	}
+	c.paymentMeans(ctx, inv, &opt.Payment)
 	return einvoice.FromInvoice(inv, einvoice.PartyFromCustomer(cust), opt)
 }
 

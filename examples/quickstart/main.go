@@ -22,6 +22,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,6 +31,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
+	"github.com/cashcycle/sdk/collect"
 	"github.com/cashcycle/sdk/credit"
 	"github.com/cashcycle/sdk/customer"
 	"github.com/cashcycle/sdk/cycle"
@@ -80,6 +82,13 @@ func run(ctx context.Context, w io.Writer, dbPath string) error {
 	}
 	step("opened %s (migrated), tenant %s", filepath.Base(dbPath), acme.TenantID())
 	letters := dunning.NewMemoryNotifier() // an SMTP or webhook notifier in production (adapters/email, adapters/webhook)
+	// pay-now links in the letters are signed with this key; in production
+	// the secret comes from the host's vault, and a new key is added (and
+	// made current) to rotate it
+	payKeys, err := collect.NewKeyring(collect.Key{ID: "demo-2026", Secret: []byte("quickstart-demo-secret-not-for-production")})
+	if err != nil {
+		return err
+	}
 	c, err := cycle.New(cycle.Config{
 		Stores:      acme,
 		Tx:          db,
@@ -92,11 +101,12 @@ func run(ctx context.Context, w io.Writer, dbPath string) error {
 			DefaultPlan: "FR",
 			Creditor:    dunning.Party{Name: "Acme SAS", Address: []string{"12 rue des Lilas", "69003 Lyon"}},
 		},
+		Collecting: &cycle.Collecting{Keys: payKeys, PayURL: "https://pay.acme.example/pay"},
 	})
 	if err != nil {
 		return err
 	}
-	step("cycle wired: credit check on placing, billing per delivery, dunning plan FR, cash matching")
+	step("cycle wired: credit check on placing, billing per delivery, dunning plan FR with pay-now links, cash matching")
 
 	section("Customers and credit limits")
 	type newCustomer struct {
@@ -219,6 +229,11 @@ func run(ctx context.Context, w io.Writer, dbPath string) error {
 			return err
 		}
 		step("  run: %d written, %d delivered", len(res.Written), letters.Len()-before)
+		for _, d := range letters.Letters()[before:] {
+			if strings.Contains(d.Rendered.Text, d.Letter.PayURL) && d.Letter.PayURL != "" {
+				step("  %s's letter offers a pay link: %s...", names[d.Letter.Customer], d.Letter.PayURL[:48])
+			}
+		}
 		return nil
 	}
 	if err := dun(inv1.DueDate().AddDays(-5)); err != nil {
@@ -275,6 +290,22 @@ func run(ctx context.Context, w io.Writer, dbPath string) error {
 			return err
 		}
 		step("invoice %s: %s, open %s", now.Number(), now.Status(), now.Open())
+	}
+	// the reminder's pay link now shows the invoice paid (what the pay
+	// page, adapters/paylinkhttp, would show)
+	for _, d := range letters.Letters() {
+		if d.Letter.Customer != ids[0] || d.Letter.PayURL == "" {
+			continue
+		}
+		_, token, _ := strings.Cut(d.Letter.PayURL, "?t=")
+		token, _ = url.QueryUnescape(token)
+		owed, err := c.PayLinks().Resolve(ctx, token)
+		if err != nil {
+			return err
+		}
+		for _, l := range owed.Lines {
+			step("pay link of the %s letter: %s paid %v, to pay now %s", d.Letter.LevelName, l.Number, l.Paid, owed.Due)
+		}
 	}
 
 	section("Aging and DSO as of " + booked.String())

@@ -37,6 +37,10 @@ func TestQuickstartRunsTheWholeCycle(t *testing.T) {
 	assert.Equal(t, 2, strings.Count(s, "run: 2 written, 2 delivered"))
 	assert.Less(t, strings.Index(s, "courtesy "), strings.Index(s, "reminder-1 "), "courtesy first")
 
+	// every letter carries a signed pay link, which later shows the paid invoice as paid
+	assert.Equal(t, 4, strings.Count(s, "letter offers a pay link: https://pay.acme.example/pay?t=cc1.demo-2026."))
+	assert.Contains(t, s, "pay link of the reminder-1 letter: INV-2026-000001 paid true, to pay now 0.00 EUR")
+
 	// the bank statement pays the first invoice
 	assert.Contains(t, s, `"Paiement facture INV-2026-000001 merci"`)
 	assert.Contains(t, s, "line 1: auto")
