@@ -39,7 +39,7 @@ func TestLettersAndEInvoicesCarryAPayLink(t *testing.T) {
 	cfg := cycleConfig(st, clock, cycle.BillPerDelivery, n)
 	cfg.Collecting = &cycle.Collecting{Keys: payKeys(t), PayURL: "https://pay.acme.example/p"}
 	cfg.EInvoicing = &cycle.EInvoicing{Platform: &einvoice.MemoryPlatform{}, Options: einvoice.Options{
-		Seller: einvoice.Party{Name: "Acme SAS", VATNumber: "FR44732829320", Address: einvoice.Address{City: "Paris", Postcode: "75002", Country: "FR"}},
+		Seller:  einvoice.Party{Name: "Acme SAS", VATNumber: "FR44732829320", Address: einvoice.Address{City: "Paris", Postcode: "75002", Country: "FR"}},
 		Payment: einvoice.PaymentMeans{IBAN: "FR7630006000011234567890189"},
 	}}
 	c, err := cycle.New(cfg)

@@ -64,7 +64,9 @@ func setup(t *testing.T) *fixture {
 		Invoices: invoices{f.paid.ID(): f.paid, f.open.ID(): f.open}})
 	require.NoError(t, err)
 	f.srv = httptest.NewServer(&paylinkhttp.Handler{Links: f.links, Creditor: "Acme SAS",
-		Checkout: func(o collect.Owed, token string) string { return "https://checkout.example/?amount=" + o.Due.AmountString() }})
+		Checkout: func(o collect.Owed, token string) string {
+			return "https://checkout.example/?amount=" + o.Due.AmountString()
+		}})
 	t.Cleanup(f.srv.Close)
 	return f
 }
