@@ -32,6 +32,7 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -65,6 +66,12 @@ type Options struct {
 	// MaxOpenConns caps the connection pool (default: 4 for an SQLite file,
 	// 1 for ":memory:", database/sql's default for PostgreSQL).
 	MaxOpenConns int
+	// BusyTimeout (SQLite only) is how long a write waits for another
+	// connection's write lock (another process, or a connection outside
+	// this DB) before it fails with an error that is [o2c.ErrRetryable]
+	// (and [o2c.ErrConflict]). Default: 10 s. Rounded down to the
+	// millisecond.
+	BusyTimeout time.Duration
 }
 
 // DB is an open database. It is safe for concurrent use.
@@ -86,7 +93,11 @@ func OpenSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 	if path == "" {
 		return nil, o2c.NewValidationError("path", `is required (a file path or ":memory:")`)
 	}
-	params := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
+	busy := int64(10000)
+	if opts.BusyTimeout > 0 {
+		busy = max(1, opts.BusyTimeout.Milliseconds())
+	}
+	params := fmt.Sprintf("_pragma=foreign_keys(1)&_pragma=busy_timeout(%d)&_txlock=immediate", busy)
 	var dsn string
 	maxConns := 4
 	if path == ":memory:" {
