@@ -123,7 +123,7 @@ func otherTenantCustomer(t *testing.T, app *App) *customer.Customer {
 }
 
 func TestWorkspaceWithoutBrowser(t *testing.T) {
-	app, srv := startWorkspace(t, openSQLite(t), 26)
+	app, srv := startWorkspace(t, openSQLite(t), 12)
 	c := newClient(t, srv.URL)
 
 	t.Run("pages need a login and a wrong password is refused", func(t *testing.T) {

@@ -56,7 +56,7 @@ func legend(b *strings.Builder, buckets []report.Bucket, x, y int) {
 func agingBar(o *overviewData) template.HTML {
 	var b strings.Builder
 	const w, barW = 600, 580
-	svgOpen(&b, w, 70, "Aging by bucket, total "+o.Open.String())
+	svgOpen(&b, w, 44, "Aging by bucket, total "+o.Open.String())
 	x := 10
 	for i, amt := range o.Total {
 		seg := px(amt.Amount(), o.Open.Amount(), barW)
@@ -66,7 +66,6 @@ func agingBar(o *overviewData) template.HTML {
 		}
 		x += seg
 	}
-	legend(&b, o.Buckets, 10, 50)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }
@@ -126,7 +125,7 @@ func trendChart(ps []trendPoint) template.HTML {
 		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="grid"/><text x="0" y="%d" class="small">%s d</text>`,
 			left, y, w-5, y, y+4, v.StringFixed(0))
 	}
-	step := (w - left - 20) / max2(len(ps)-1, 1)
+	step := (w - left - 45) / max2(len(ps)-1, 1)
 	var pts []string
 	for i, p := range ps {
 		x := left + 10 + i*step
