@@ -18,6 +18,9 @@
 //     the limit they allow (wired into credit's limit check), the
 //     insurer's deadlines as dated tasks on business-day calendars, insured
 //     vs uninsured exposure.
+//   - [github.com/cashcycle/sdk/risk/backtest]: replaying recorded credit
+//     decisions under another credit policy (orders held, revenue delayed,
+//     loss avoided), with the replay's assumptions.
 //
 // Computations are pure functions (inputs and a date in, values out);
 // state that must be kept (covers, contracts, assignments, closings,
