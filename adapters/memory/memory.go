@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/cashcycle/sdk/kernel"
 	"github.com/cashcycle/sdk/o2c"
 	"github.com/cashcycle/sdk/outbox"
 )
@@ -29,6 +30,7 @@ type DB struct {
 	clock  o2c.Clock
 	mu     sync.Mutex
 	outbox outboxTable
+	kinds  map[*kernel.Kind]map[o2c.TenantID]*ktable // kernel documents, guarded by mu
 
 	regMu  sync.Mutex
 	tables map[string]any // domain tables by name, see tableOf

@@ -81,6 +81,8 @@ type DB struct {
 	clock   o2c.Clock
 	log     *slog.Logger
 	schema  string
+	d       dialect    // SQL differences, see dialect.go
+	kinds   kindTables // kinds whose tables exist
 }
 
 var _ o2c.Transactor = (*DB)(nil)
@@ -151,6 +153,12 @@ func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 
 func open(ctx context.Context, sdb *stdsql.DB, d Dialect, opts Options) (*DB, error) {
 	db := &DB{sql: sdb, dialect: d, clock: o2c.ClockOrSystem(opts.Clock), log: opts.Logger, schema: opts.Schema}
+	switch d {
+	case Postgres:
+		db.d = postgresDialect{}
+	default:
+		db.d = sqliteDialect{}
+	}
 	if db.log == nil {
 		db.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

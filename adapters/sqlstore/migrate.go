@@ -195,7 +195,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return db.InTx(ctx, func(ctx context.Context) error {
+	err = db.InTx(ctx, func(ctx context.Context) error {
 		tx := db.current(ctx).tx
 		if db.dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('o2c-migrate:' || current_schema()))`); err != nil {
@@ -255,8 +255,13 @@ func (db *DB) Migrate(ctx context.Context) error {
 			}
 			db.log.InfoContext(ctx, "o2c sql: migration applied", "dialect", db.dialect, "migration", m.name)
 		}
-		return nil
+		// the tables of kernel kinds no migration created
+		return db.ensureKinds(ctx, tx)
 	})
+	if err == nil {
+		db.markKinds()
+	}
+	return err
 }
 
 // SchemaVersion returns the highest applied migration version (0 if none).

@@ -38,6 +38,9 @@ var tiers = map[string]int{
 	"risk":      4,
 	"cycle":     5,
 	"telemetry": 0,
+	// the storage kernel (o2c only) and the domain stores written on it
+	"kernel": 1,
+	"stores": 4,
 }
 
 // forbidden in every domain package, directly or not.
