@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,11 +16,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	sqlstore "github.com/cashcycle/sdk/adapters/sqlstore"
 	"github.com/cashcycle/sdk/customer"
+	"github.com/cashcycle/sdk/dunning"
+	"github.com/cashcycle/sdk/invoice"
 	"github.com/cashcycle/sdk/o2c"
 	"github.com/cashcycle/sdk/report"
 )
@@ -211,4 +215,130 @@ func TestWorkspacePostgres(t *testing.T) {
 	status, page = c.get("/t/demo/queues")
 	require.Equal(t, http.StatusOK, status)
 	assert.True(t, strings.Contains(page, "Orders on credit hold"))
+}
+
+// waitJob follows a job page's status until it finishes.
+func waitJob(t *testing.T, c *client, jobURL string) jobState {
+	t.Helper()
+	var st jobState
+	require.Eventually(t, func() bool {
+		resp, err := c.http.Get(c.base + jobURL + "/status")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&st))
+		return st.Finish
+	}, 30*time.Second, 100*time.Millisecond)
+	return st
+}
+
+func TestWorkspaceActions(t *testing.T) {
+	app, srv := startWorkspace(t, openSQLite(t), 12)
+	env := app.tenants["demo"]
+	ctx := context.Background()
+	c := newClient(t, srv.URL)
+	_, token := c.login("anna", "s3cret-demo")
+	require.NotEmpty(t, token)
+
+	t.Run("a customer excluded from today's run gets no letter; the others do", func(t *testing.T) {
+		p, err := env.Cycle.Dunning().DryRun(ctx, testToday)
+		require.NoError(t, err)
+		require.GreaterOrEqual(t, len(p.Letters), 2, "the seed leaves letters due today")
+		left := p.Letters[0].Customer
+		status, _ := c.post("/t/demo/dunning/exclude", url.Values{"csrf": {token}, "customer": {left.String()}})
+		require.Equal(t, http.StatusSeeOther, status)
+		_, page := c.get("/t/demo/queues")
+		assert.Contains(t, page, "is left out of today's run")
+
+		resp, err := c.http.PostForm(srv.URL+"/t/demo/dunning/execute", url.Values{"csrf": {token}})
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		st := waitJob(t, c, resp.Header.Get("Location"))
+		assert.Empty(t, st.Error)
+		assert.Equal(t, 100, st.Percent)
+		assert.Equal(t, len(p.Letters)-1, st.Total, "progress counts the letters of the run")
+		assert.Contains(t, st.Result, fmt.Sprintf("%d letter(s) written", len(p.Letters)-1))
+
+		hist, err := env.Store.Dunning().History(ctx, dunning.HistoryFilter{Since: testToday})
+		require.NoError(t, err)
+		require.Len(t, hist, len(p.Letters)-1)
+		for _, h := range hist {
+			assert.NotEqual(t, left, h.Customer)
+			_, body, err := env.Letters.Letter(h.Key)
+			require.NoError(t, err, "every letter written is delivered to the letter box")
+			assert.NotEmpty(t, body)
+		}
+	})
+
+	t.Run("resolve a dispute with a reason", func(t *testing.T) {
+		invs, err := env.Cycle.Invoices().List(ctx, invoice.Filter{})
+		require.NoError(t, err)
+		var inv *invoice.Invoice
+		var dp invoice.Dispute
+		for _, i := range invs {
+			for _, d := range i.Disputes() {
+				if d.Status == invoice.DisputeOpen {
+					inv, dp = i, d
+				}
+			}
+		}
+		require.NotNil(t, inv, "the seed leaves open disputes")
+		path := "/t/demo/disputes/" + inv.ID().String() + "/" + dp.ID.String() + "/resolve"
+		status, _ := c.post(path, url.Values{"csrf": {token}, "note": {"proof of delivery sent"}, "outcome": {"reject"}})
+		require.Equal(t, http.StatusSeeOther, status)
+		got, err := env.Cycle.Invoices().Get(ctx, inv.ID())
+		require.NoError(t, err)
+		d, err := got.Dispute(dp.ID)
+		require.NoError(t, err)
+		assert.Equal(t, invoice.DisputeResolved, d.Status)
+		assert.Equal(t, invoice.OutcomeRejected, d.Outcome)
+		last := d.Timeline[len(d.Timeline)-1]
+		assert.Equal(t, "anna", last.Actor)
+	})
+
+	t.Run("resolve a dispute by crediting the disputed amount", func(t *testing.T) {
+		invs, err := env.Cycle.Invoices().List(ctx, invoice.Filter{})
+		require.NoError(t, err)
+		var inv *invoice.Invoice
+		var dp invoice.Dispute
+		for _, i := range invs {
+			for _, d := range i.Disputes() {
+				if d.Status == invoice.DisputeOpen {
+					inv, dp = i, d
+				}
+			}
+		}
+		require.NotNil(t, inv, "the seed leaves open disputes")
+		path := "/t/demo/disputes/" + inv.ID().String() + "/" + dp.ID.String() + "/resolve"
+		status, body := c.post(path, url.Values{"csrf": {token}, "note": {"price agreed with sales"}, "outcome": {"credit"}})
+		require.Equal(t, http.StatusSeeOther, status, body)
+		got, err := env.Cycle.Invoices().Get(ctx, inv.ID())
+		require.NoError(t, err)
+		d, err := got.Dispute(dp.ID)
+		require.NoError(t, err)
+		assert.NotEqual(t, invoice.OutcomeRejected, d.Outcome)
+		assert.False(t, d.CreditNote.IsZero(), "a credit note was issued")
+		// the credit line's net is the disputed gross less VAT, rounded
+		// down: the credit note never exceeds the claim, by a few cents at most
+		short, err := dp.Amount.Sub(d.Credited)
+		require.NoError(t, err)
+		assert.False(t, short.IsNegative(), "credited %s of %s", d.Credited, dp.Amount)
+		assert.True(t, short.Amount().LessThan(decimal.RequireFromString("0.05")), "credited %s of %s", d.Credited, dp.Amount)
+	})
+
+	t.Run("record a promise to pay", func(t *testing.T) {
+		cu, err := env.Store.Customers().GetByNumber(ctx, "C-103")
+		require.NoError(t, err)
+		status, _ := c.post("/t/demo/promises", url.Values{"csrf": {token}, "customer": {cu.ID.String()},
+			"amount": {"1200.50"}, "date": {"2026-12-18"}, "note": {"CFO on the phone"}})
+		require.Equal(t, http.StatusSeeOther, status)
+		ps, err := env.Store.Dunning().Promises(ctx, cu.ID)
+		require.NoError(t, err)
+		require.Len(t, ps, 1)
+		assert.Equal(t, "1200.50 EUR", ps[0].Amount.String())
+		assert.Equal(t, o2c.MustDate(2026, time.December, 18), ps[0].Date)
+		status, _ = c.post("/t/demo/promises", url.Values{"csrf": {token}, "customer": {cu.ID.String()}, "date": {"18/12/2026"}})
+		assert.Equal(t, http.StatusBadRequest, status, "a bad date is refused")
+	})
 }

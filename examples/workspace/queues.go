@@ -481,12 +481,20 @@ func (a *App) resolveDispute(w http.ResponseWriter, r *http.Request, v *view) {
 		res.CreditLines = []invoice.Line{{Description: "Credit: " + note, Quantity: one, UnitPrice: o2c.MustMoney(net.StringFixed(2), d.Amount.Currency().String()),
 			TaxCategory: l.TaxCategory, TaxRate: l.TaxRate}}
 	}
-	updated, err := v.T.Cycle.Invoices().ResolveDispute(r.Context(), inv, dp, res)
+	if _, err := v.T.Cycle.Invoices().ResolveDispute(r.Context(), inv, dp, res); err != nil {
+		a.fail(w, v, err)
+		return
+	}
+	updated, err := v.T.Cycle.Invoices().Get(r.Context(), inv)
 	if err != nil {
 		a.fail(w, v, err)
 		return
 	}
-	d, _ := updated.Dispute(dp)
+	d, err := updated.Dispute(dp)
+	if err != nil {
+		a.fail(w, v, err)
+		return
+	}
 	a.flash(v.S, "Dispute on %s resolved: %s.", updated.Number(), strings.ReplaceAll(string(d.Outcome), "_", " "))
 	a.back(w, r, v, "disputes")
 }

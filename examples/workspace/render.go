@@ -48,14 +48,15 @@ func toString(v any) string {
 	case interface{ String() string }:
 		return s.String()
 	}
-	return ""
+	return fmt.Sprint(v)
 }
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
 
 func isNotFound(err error) bool { return errors.Is(err, o2c.ErrNotFound) }
 
-// formatMoney writes an amount with thousands separators: 12 345.67 EUR.
+// formatMoney writes an amount with thousands separators: 12 345.67 EUR,
+// with no-break spaces.
 func formatMoney(m o2c.Money) string {
 	if m.Currency().IsZero() {
 		return "–"
@@ -67,11 +68,11 @@ func formatMoney(m o2c.Money) string {
 	var b strings.Builder
 	for i, r := range intPart {
 		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteRune(' ')
+			b.WriteRune('\u00a0') // no break inside an amount
 		}
 		b.WriteRune(r)
 	}
-	out := b.String() + "." + frac + " " + m.Currency().String()
+	out := b.String() + "." + frac + "\u00a0" + m.Currency().String()
 	if neg {
 		out = "−" + out
 	}
