@@ -15,8 +15,8 @@ import (
 // separate interface so that a store can implement [Store] alone; the
 // memory and SQL adapters implement both (see [DispatchStore]).
 //
-// Like [Store], a Claimer is bound to one tenant and sees only its records:
-// run one dispatcher per tenant.
+// Like [Store], a Claimer is bound to one tenant and sees only its records;
+// a dispatcher serving every tenant claims through a [TenantsStore].
 type Claimer interface {
 	// Claim returns up to limit pending records that are due (their
 	// NextAttemptAt is zero or not after now), in append order, and leases
@@ -36,6 +36,25 @@ type Claimer interface {
 	// Dead lists up to limit dead-lettered records in append order. A limit
 	// that is not positive is a *o2c.ValidationError.
 	Dead(ctx context.Context, limit int) ([]Record, error)
+}
+
+// TenantsStore is an outbox seen across every tenant of one database, for
+// one dispatcher process that serves all tenants (set
+// [Dispatcher.Tenants] instead of Store).
+type TenantsStore interface {
+	// ClaimAll is [Claimer.Claim] across tenants, fair between them: the
+	// due records are ranked by their place in their own tenant's queue
+	// (every tenant's oldest due record first, then every tenant's second,
+	// and so on; append order within a rank), and the first limit of
+	// that order are leased. A tenant with a million records waiting takes
+	// one place per rank like a tenant with one, so it cannot starve the
+	// others. Several claimers sharing the database never claim one
+	// record while its lease runs. A limit or lease that is not positive
+	// is a *o2c.ValidationError.
+	ClaimAll(ctx context.Context, limit int, now time.Time, lease time.Duration) ([]Record, error)
+	// Tenant returns the dispatch store of one tenant, which the
+	// dispatcher uses to mark that tenant's records.
+	Tenant(tenant o2c.TenantID) (DispatchStore, error)
 }
 
 // DispatchStore is a [Store] a [Dispatcher] can drive.
@@ -122,13 +141,17 @@ func (b Backoff) Delay(attempt int) time.Duration {
 // back the records appended after it. Receivers that care order by
 // Record.Seq or the event's OccurredAt.
 //
-// The stores are tenant-bound, so a dispatcher serves one tenant; a host
-// with several tenants runs one dispatcher per tenant. The zero value of
-// every field but Store and Handler works. A Dispatcher starts no goroutine:
+// With Store, a dispatcher serves the one tenant the store is bound to;
+// with Tenants instead, one dispatcher serves every tenant of the
+// database, fairly (see [TenantsStore.ClaimAll]). The zero value of every
+// field but Store (or Tenants) and Handler works. A Dispatcher starts no goroutine:
 // the host calls Dispatch, or runs [Dispatcher.Run] in a goroutine of its
 // own. Do not change its fields while it runs.
 type Dispatcher struct {
-	Store   DispatchStore
+	Store DispatchStore
+	// Tenants, set instead of Store, makes the dispatcher serve every
+	// tenant of the database.
+	Tenants TenantsStore
 	Handler Handler
 	// MaxAttempts is the number of attempts before a record is dead
 	// (default 10).
@@ -148,6 +171,14 @@ type Dispatcher struct {
 	// OnError, when set, is told of every failed attempt (with its record)
 	// and, in Run, of store errors (with a zero Record). It must not block.
 	OnError func(Record, error)
+	// GroupCommit marks the records a pass delivered in one
+	// MarkDelivered call (one transaction, one commit) at the end of the
+	// pass, or when ctx ends mid-pass, instead of one commit per record.
+	// A dispatcher that dies mid-pass then redelivers every record it had
+	// handled in that pass, not just the last one: choose it when
+	// receivers deduplicate cheaply (a JetStream stream, an idempotent
+	// upsert). Failed attempts are still recorded one by one.
+	GroupCommit bool
 	// Telemetry: a span per Dispatch pass, the o2c.outbox.dispatched and
 	// o2c.outbox.failed counters and debug records (zero: silent).
 	Telemetry telemetry.Options
@@ -173,30 +204,91 @@ func (d *Dispatcher) Dispatch(ctx context.Context) (int, error) {
 }
 
 func (d *Dispatcher) dispatch(ctx context.Context) (delivered, claimed int, err error) {
-	if d.Store == nil {
-		return 0, 0, o2c.NewValidationError("dispatcher.store", "is required")
+	if (d.Store == nil) == (d.Tenants == nil) {
+		return 0, 0, o2c.NewValidationError("dispatcher.store", "is required (Store for one tenant, or Tenants for all, not both)")
 	}
 	if d.Handler == nil {
 		return 0, 0, o2c.NewValidationError("dispatcher.handler", "is required")
 	}
 	clock := o2c.ClockOrSystem(d.Clock)
-	recs, err := d.Store.Claim(ctx, d.batchSize(), clock.Now(), d.lease())
+	var recs []Record
+	if d.Tenants != nil {
+		recs, err = d.Tenants.ClaimAll(ctx, d.batchSize(), clock.Now(), d.lease())
+	} else {
+		recs, err = d.Store.Claim(ctx, d.batchSize(), clock.Now(), d.lease())
+	}
 	if err != nil {
 		return 0, 0, fmt.Errorf("outbox: claim: %w", err)
+	}
+	stores := map[o2c.TenantID]DispatchStore{}
+	storeOf := func(t o2c.TenantID) (DispatchStore, error) {
+		if d.Tenants == nil {
+			return d.Store, nil
+		}
+		if s, ok := stores[t]; ok {
+			return s, nil
+		}
+		s, err := d.Tenants.Tenant(t)
+		if err != nil {
+			return nil, fmt.Errorf("outbox: tenant %s: %w", t, err)
+		}
+		stores[t] = s
+		return s, nil
 	}
 	// The outcome of an attempt is recorded even when ctx ends meanwhile,
 	// so that a delivery made during shutdown is not repeated.
 	mark := context.WithoutCancel(ctx)
+	var (
+		group   = map[o2c.TenantID][]o2c.EventID{}
+		tenants []o2c.TenantID // in first-delivery order
+	)
+	flush := func() error {
+		for len(tenants) > 0 {
+			t := tenants[0]
+			st, err := storeOf(t)
+			if err == nil {
+				err = st.MarkDelivered(mark, group[t]...)
+			}
+			if err != nil {
+				n := 0
+				for _, ids := range group {
+					n += len(ids)
+				}
+				delivered -= n
+				return fmt.Errorf("outbox: mark %d records delivered: %w", len(group[t]), err)
+			}
+			delete(group, t)
+			tenants = tenants[1:]
+		}
+		return nil
+	}
 	for _, r := range recs {
 		if err := ctx.Err(); err != nil {
+			if ferr := flush(); ferr != nil {
+				return delivered, len(recs), ferr
+			}
+			return delivered, len(recs), err
+		}
+		st, err := storeOf(r.Event.Tenant)
+		if err != nil {
+			if ferr := flush(); ferr != nil {
+				return delivered, len(recs), ferr
+			}
 			return delivered, len(recs), err
 		}
 		herr := d.handle(ctx, r)
 		if herr == nil {
-			if err := d.Store.MarkDelivered(mark, r.Event.ID); err != nil {
-				return delivered, len(recs), fmt.Errorf("outbox: mark %s delivered: %w", r.Event.ID, err)
-			}
 			delivered++
+			if d.GroupCommit {
+				if _, ok := group[r.Event.Tenant]; !ok {
+					tenants = append(tenants, r.Event.Tenant)
+				}
+				group[r.Event.Tenant] = append(group[r.Event.Tenant], r.Event.ID)
+				continue
+			}
+			if err := st.MarkDelivered(mark, r.Event.ID); err != nil {
+				return delivered - 1, len(recs), fmt.Errorf("outbox: mark %s delivered: %w", r.Event.ID, err)
+			}
 			continue
 		}
 		if d.OnError != nil {
@@ -206,9 +298,15 @@ func (d *Dispatcher) dispatch(ctx context.Context) (delivered, claimed int, err 
 		var perm *PermanentError
 		dead := attempts >= d.maxAttempts() || errors.As(herr, &perm)
 		next := clock.Now().Add(d.Backoff.Delay(attempts))
-		if err := d.Store.MarkFailed(mark, r.Event.ID, herr.Error(), next, dead); err != nil {
+		if err := st.MarkFailed(mark, r.Event.ID, herr.Error(), next, dead); err != nil {
+			if ferr := flush(); ferr != nil {
+				return delivered, len(recs), ferr
+			}
 			return delivered, len(recs), fmt.Errorf("outbox: mark %s failed: %w", r.Event.ID, err)
 		}
+	}
+	if err := flush(); err != nil {
+		return delivered, len(recs), err
 	}
 	return delivered, len(recs), nil
 }
@@ -230,7 +328,7 @@ func (d *Dispatcher) handle(ctx context.Context, r Record) (err error) {
 // PollInterval; a Dispatcher without Store or Handler returns its
 // *o2c.ValidationError at once.
 func (d *Dispatcher) Run(ctx context.Context) error {
-	if d.Store == nil || d.Handler == nil {
+	if (d.Store == nil) == (d.Tenants == nil) || d.Handler == nil {
 		_, err := d.Dispatch(ctx)
 		return err
 	}

@@ -175,13 +175,15 @@ func (rl *Relay) Handler() outbox.Handler {
 // lease is a quarter of it and the backoff at most a quarter, so a record
 // whose relay died, or whose acknowledgement was lost, is republished
 // well within the window. Pass the window [Relay.CheckStream] returns.
-// The other fields keep their defaults; set them on the result.
+// It marks each pass's deliveries in one commit (GroupCommit): a relay
+// that dies republishes the whole pass, which the stream drops. The other
+// fields keep their defaults; set them on the result.
 func (rl *Relay) Dispatcher(store outbox.DispatchStore, window time.Duration) (*outbox.Dispatcher, error) {
 	if window < 4*time.Second {
 		return nil, &o2c.ValidationError{Field: "window", Rule: "must be at least 4s", Value: window.String()}
 	}
 	q := window / 4
-	return &outbox.Dispatcher{Store: store, Handler: rl.Handler(), Lease: q,
+	return &outbox.Dispatcher{Store: store, Handler: rl.Handler(), Lease: q, GroupCommit: true,
 		Backoff: outbox.Backoff{Initial: min(time.Second, q), Max: q, Jitter: 0.2}}, nil
 }
 

@@ -120,6 +120,7 @@ func TestRelayCheckStreamNATS(t *testing.T) {
 	d, err := rl.Dispatcher(nil, w)
 	require.NoError(t, err)
 	assert.Equal(t, 5*time.Second, d.Lease)
+	assert.True(t, d.GroupCommit)
 	assert.LessOrEqual(t, d.Lease+d.Backoff.Max, w)
 	_, err = rl.Dispatcher(nil, time.Second)
 	var ve *o2c.ValidationError

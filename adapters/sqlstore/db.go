@@ -145,9 +145,14 @@ func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		cfg.RuntimeParams["search_path"] = opts.Schema
 	}
 	sdb := stdlib.OpenDB(*cfg)
+	// keep the connections open: database/sql keeps 2 idle by default, so
+	// concurrent sessions would reconnect (a fork on the server) per burst
+	idle := 16
 	if opts.MaxOpenConns > 0 {
 		sdb.SetMaxOpenConns(opts.MaxOpenConns)
+		idle = opts.MaxOpenConns
 	}
+	sdb.SetMaxIdleConns(idle)
 	return open(ctx, sdb, Postgres, opts)
 }
 

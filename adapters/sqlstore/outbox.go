@@ -5,7 +5,9 @@ import (
 	"context"
 	stdsql "database/sql"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cashcycle/sdk/o2c"
@@ -59,15 +61,28 @@ func (db *DB) appendEvents(ctx context.Context, q querier, tenant o2c.TenantID, 
 	if err := checkEvents(tenant, events); err != nil {
 		return err
 	}
-	for _, e := range events {
-		var payload any
-		if len(e.Payload) > 0 {
-			payload = string(e.Payload)
+	// one multi-row INSERT per chunk: a batch of events costs one round
+	// trip, not one per event
+	const chunk = 500
+	for start := 0; start < len(events); start += chunk {
+		part := events[start:min(start+chunk, len(events))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO o2c_outbox
+			(event_id, tenant, aggregate_type, aggregate_id, event_type, occurred_at, payload) VALUES `)
+		args := make([]any, 0, 7*len(part))
+		for i, e := range part {
+			var payload any
+			if len(e.Payload) > 0 {
+				payload = string(e.Payload)
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
+			args = append(args, e.ID.String(), string(e.Tenant), e.AggregateType, e.AggregateID, e.Type, db.ts(e.OccurredAt), payload)
 		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO o2c_outbox
-			(event_id, tenant, aggregate_type, aggregate_id, event_type, occurred_at, payload)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			e.ID.String(), string(e.Tenant), e.AggregateType, e.AggregateID, e.Type, db.ts(e.OccurredAt), payload); err != nil {
+		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
 			return db.translate(err)
 		}
 	}
@@ -227,4 +242,71 @@ func (o *Outbox) Dead(ctx context.Context, limit int) ([]outbox.Record, error) {
 		return nil, o.db.translate(err)
 	}
 	return scanRecords(rows)
+}
+
+// Outboxes is the outbox of every tenant of the database, for one
+// outbox.Dispatcher serving them all (its Tenants field).
+type Outboxes struct{ db *DB }
+
+var _ outbox.TenantsStore = (*Outboxes)(nil)
+
+// Outboxes returns the outbox of every tenant, an outbox.TenantsStore.
+func (db *DB) Outboxes() *Outboxes { return &Outboxes{db: db} }
+
+// Tenant implements outbox.TenantsStore.
+func (o *Outboxes) Tenant(t o2c.TenantID) (outbox.DispatchStore, error) {
+	s, err := o.db.Tenant(t)
+	if err != nil {
+		return nil, err
+	}
+	return s.Dispatch(), nil
+}
+
+// ClaimAll implements outbox.TenantsStore, returning the records in rank
+// order (every tenant's first, then every tenant's second...). The due records are ranked
+// with ROW_NUMBER() over each tenant's queue; on PostgreSQL the chosen rows
+// are then locked with FOR UPDATE SKIP LOCKED and checked again, so
+// concurrent claimers pass over each other's rows (SQLite has one writer at
+// a time). Ranking reads every due record, so a claim costs in proportion
+// to the whole backlog, not the batch.
+func (o *Outboxes) ClaimAll(ctx context.Context, limit int, now time.Time, lease time.Duration) ([]outbox.Record, error) {
+	if limit <= 0 {
+		return nil, o2c.NewValidationError("limit", "must be positive")
+	}
+	if lease <= 0 {
+		return nil, o2c.NewValidationError("lease", "must be positive")
+	}
+	lock := ""
+	if o.db.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	const due = `status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $2)`
+	var out []outbox.Record
+	err := o.db.write(ctx, func(q querier) error {
+		rows, err := q.QueryContext(ctx, `UPDATE o2c_outbox SET next_attempt_at = $1
+			WHERE seq IN (SELECT seq FROM o2c_outbox WHERE `+due+` AND seq IN (
+				SELECT seq FROM (
+					SELECT seq, ROW_NUMBER() OVER (PARTITION BY tenant ORDER BY seq) AS rank
+					FROM o2c_outbox WHERE `+due+`) ranked
+				ORDER BY rank, seq LIMIT $3)`+lock+`)
+			RETURNING `+outboxColumns, o.db.ts(now.Add(lease)), o.db.ts(now), limit)
+		if err != nil {
+			return err
+		}
+		out, err = scanRecords(rows)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// rank order: every tenant's first record, then every tenant's second...
+	slices.SortFunc(out, func(a, b outbox.Record) int { return cmp.Compare(a.Seq, b.Seq) })
+	rank := make(map[int64]int, len(out))
+	seen := map[o2c.TenantID]int{}
+	for _, r := range out {
+		seen[r.Event.Tenant]++
+		rank[r.Seq] = seen[r.Event.Tenant]
+	}
+	slices.SortStableFunc(out, func(a, b outbox.Record) int { return cmp.Compare(rank[a.Seq], rank[b.Seq]) })
+	return out, nil
 }

@@ -54,3 +54,15 @@ func TestOutboxDispatchConformancePostgres(t *testing.T) {
 		return harness(sqltest.Postgres(t, sqlstore.Options{}))
 	})
 }
+
+func TestOutboxTenantsSQLite(t *testing.T) {
+	outboxtest.RunTenantsTests(t, func(t *testing.T) outbox.TenantsStore {
+		return sqltest.SQLite(t, sqlstore.Options{}).Outboxes()
+	})
+}
+
+func TestOutboxTenantsPostgres(t *testing.T) {
+	outboxtest.RunTenantsTests(t, func(t *testing.T) outbox.TenantsStore {
+		return sqltest.Postgres(t, sqlstore.Options{}).Outboxes()
+	})
+}

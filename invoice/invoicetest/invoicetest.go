@@ -52,6 +52,7 @@ func RunStoreTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 	t.Run("Billing", func(t *testing.T) { billingTests(t, newHarness) })
 	t.Run("Concurrency", func(t *testing.T) { concurrencyTests(t, newHarness) })
 	t.Run("DueLines", func(t *testing.T) { dueLineTests(t, newHarness) })
+	t.Run("RecordAndAllocate", func(t *testing.T) { recordAndAllocateTests(t, newHarness) })
 }
 
 // Epoch is the suite's "now": 15 January 2026, 09:30 UTC.

@@ -363,4 +363,6 @@ func RunDispatchTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 		err = (&outbox.Dispatcher{Store: s}).Run(ctx)
 		require.ErrorIs(t, err, o2c.ErrValidation)
 	})
+
+	t.Run("GroupCommit", func(t *testing.T) { groupCommitTest(t, dispatchStore(t, newHarness(t), "acme")) })
 }
