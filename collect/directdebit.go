@@ -105,6 +105,16 @@ func NewDirectDebit(opts DirectDebitOptions) (*DirectDebit, error) {
 	return &DirectDebit{opts: opts}, nil
 }
 
+// Mandate returns a stored mandate.
+func (d *DirectDebit) Mandate(ctx context.Context, id MandateID) (*Mandate, error) {
+	return d.opts.Store.GetMandate(ctx, id)
+}
+
+// Collections lists an invoice's collections, by collection date.
+func (d *DirectDebit) Collections(ctx context.Context, inv invoice.ID) ([]*Collection, error) {
+	return d.opts.Store.Collections(ctx, "", inv)
+}
+
 // RegisterMandate stores a signed mandate (see [NewMandate]); a reference
 // already registered is o2c.ErrConflict.
 func (d *DirectDebit) RegisterMandate(ctx context.Context, in MandateInput) (*Mandate, error) {

@@ -75,12 +75,13 @@ var ErrUnknownPayment = errors.New("collect: refund or dispute of an unknown pay
 //     credit on the customer. The use of the link is recorded.
 //   - PaymentFailed: recorded, nothing booked.
 //   - PaymentRefunded: allocations of the payment are reversed, latest
-//     first, until its unapplied credit covers the refund (the invoices
-//     reopen), then the refund is booked with invoice.Service.Refund
-//     under the refund's reference.
+//     first, until its unapplied credit covers the refund, the refund is
+//     booked with invoice.Service.Refund under the refund's reference, and
+//     what was reversed beyond it is allocated back to the same invoices:
+//     a refund of 40.00 on a 240.00 invoice leaves it open for 40.00.
 //   - PaymentDisputed: the same as a refund of the disputed amount (the
-//     money left with the chargeback), and a dispute opened on every
-//     invoice reopened, for the amount reopened.
+//     money left with the chargeback), and a dispute opened on the
+//     reopened invoices for what the chargeback left open.
 //
 // A replayed event returns nil and changes nothing. Errors leave nothing
 // written: a *TokenError, ErrUnknownPayment, *o2c.ValidationError, or
@@ -207,12 +208,44 @@ func (in *Intake) takeBack(ctx context.Context, e ProviderEvent, dispute bool) (
 	if err != nil {
 		return "", err
 	}
+	// what was reversed beyond the refund goes back to the same invoices
+	if p, err = in.opts.Invoicing.GetPayment(ctx, p.ID()); err != nil {
+		return "", err
+	}
+	left := p.Unapplied()
+	var lines []invoice.AllocationLine
+	for _, id := range order {
+		if !left.IsPositive() {
+			break
+		}
+		inv, err := in.opts.Invoicing.Get(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		u, _ := inv.Open().Sub(inv.Disputed())
+		amt, _ := u.Min(left)
+		amt, _ = amt.Min(reopened[id])
+		if amt.IsPositive() {
+			lines = append(lines, invoice.AllocationLine{Invoice: id, Amount: amt})
+			left, _ = left.Sub(amt)
+		}
+	}
+	if len(lines) > 0 {
+		if _, err := in.opts.Invoicing.Allocate(ctx, invoice.AllocateInput{Payment: p.ID(), Key: "psp:" + e.Provider + ":" + e.Reference + ":reapply", Lines: lines}); err != nil {
+			return "", err
+		}
+	}
 	if dispute {
 		left := e.Amount
 		for _, id := range order {
-			amt, _ := reopened[id].Min(left)
+			inv, err := in.opts.Invoicing.Get(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			u, _ := inv.Open().Sub(inv.Disputed())
+			amt, _ := u.Min(left)
 			if !amt.IsPositive() {
-				break
+				continue
 			}
 			if _, err := in.opts.Invoicing.OpenDispute(ctx, id, invoice.DisputeInput{Amount: amt, Reason: invoice.ReasonOther,
 				Notes: what, Actor: "payment provider " + e.Provider}); err != nil {

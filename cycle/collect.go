@@ -9,6 +9,7 @@ import (
 	"github.com/cashcycle/sdk/dunning"
 	"github.com/cashcycle/sdk/einvoice"
 	"github.com/cashcycle/sdk/invoice"
+	"github.com/cashcycle/sdk/kernel"
 	"github.com/cashcycle/sdk/o2c"
 )
 
@@ -25,7 +26,8 @@ type Collecting struct {
 	LinkTTL time.Duration
 	// Store keeps mandates, collections, batches, provider events and
 	// link uses; nil: the Stores' own when they have a CollectStore
-	// method ([CollectStores]).
+	// method ([CollectStores]), else collect.NewKernelStore on their
+	// Kernel() scope (adapters/memory and adapters/sqlstore have one).
 	Store collect.Store
 	// Creditor is the tenant's name and account for direct debits and
 	// refunds (needed by DirectDebit and Refunds).
@@ -186,6 +188,9 @@ func (k *collecting) store(c *Cycle) collect.Store {
 	}
 	if cs, ok := c.stores.(CollectStores); ok {
 		return cs.CollectStore()
+	}
+	if ks, ok := c.stores.(interface{ Kernel() kernel.Scope }); ok {
+		return collect.NewKernelStore(ks.Kernel())
 	}
 	return nil
 }
