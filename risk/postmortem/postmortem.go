@@ -253,7 +253,7 @@ func Analyze(h History, opts Options) (Report, error) {
 			add(base)
 		case order.EventHold.EventType():
 			st.held = slices.Clone(p.Reasons)
-			base.Kind, base.Detail = KindCreditHeld, strings.Join(p.Reasons, ", ")+": "+p.Note
+			base.Kind, base.Detail = KindCreditHeld, strings.TrimSuffix(strings.Join(p.Reasons, ", ")+": "+p.Note, ": ")
 			add(base)
 		case order.EventRelease.EventType():
 			base.Kind, base.Detail = KindCreditReleased, p.Note
@@ -279,7 +279,9 @@ func Analyze(h History, opts Options) (Report, error) {
 					x, _ := exp.Sub(lim)
 					oe := Entry{Date: d, At: e.OccurredAt, Kind: KindOverLimit, Ref: p.OrderID, Amount: exp,
 						Detail: fmt.Sprintf("exposure %s above the limit %s by %s", exp, lim, x)}
-					add(oe)
+					if !slices.ContainsFunc(over, func(x Entry) bool { return x.Ref == oe.Ref }) {
+						add(oe) // once per order in the timeline
+					}
 					over = append(over, oe)
 				}
 			}
