@@ -12,6 +12,7 @@ import (
 	"github.com/cashcycle/sdk/dunning"
 	"github.com/cashcycle/sdk/einvoice"
 	"github.com/cashcycle/sdk/invoice"
+	"github.com/cashcycle/sdk/ledger"
 	"github.com/cashcycle/sdk/matching"
 	"github.com/cashcycle/sdk/o2c"
 	"github.com/cashcycle/sdk/order"
@@ -136,6 +137,11 @@ type Config struct {
 	// platform's lifecycle statuses onto disputes and dunning
 	// ([Cycle.Lifecycle]).
 	EInvoicing *EInvoicing
+	// Ledger, when set, keeps the books: [Cycle.LedgerHandler] posts every
+	// event to a ledger.KernelStore on the stores' kernel scope under these
+	// rules (for example ledger.FrenchPCG()); [Cycle.TrialBalance] reads
+	// them. The stores must implement [KernelStores].
+	Ledger *ledger.Config
 	// Collecting, when set, signs a pay-now link into every dunning letter
 	// (unless Dunning.PayURL is set) and e-invoice, and offers provider
 	// intake, SEPA direct debit and refunds ([Cycle.PayLinks],
@@ -172,6 +178,9 @@ type Cycle struct {
 
 	einv      *EInvoicing
 	lifecycle *einvoice.Lifecycle
+
+	poster *ledger.Poster
+	books  ledger.Store
 
 	collect *collecting
 }
@@ -306,6 +315,11 @@ func New(cfg Config) (*Cycle, error) {
 	if cfg.EInvoicing != nil {
 		e := *cfg.EInvoicing
 		if err := c.setupEInvoicing(&e); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Ledger != nil {
+		if err := c.newBooks(*cfg.Ledger); err != nil {
 			return nil, err
 		}
 	}

@@ -7,7 +7,8 @@
 // and one that is held, then released by a credit controller; shipments and
 // deliveries, each billed the moment it is confirmed; a courtesy reminder
 // before the due date and a late reminder after it; a camt.053 bank
-// statement imported and matched to an invoice; aging and DSO.
+// statement imported and matched to an invoice; aging and DSO; the
+// journal entries posted from the events and the trial balance.
 //
 // Time is an o2c.ManualClock that the example moves forward, so the output
 // is the same on every run. To run on the in-memory adapter (package
@@ -37,9 +38,11 @@ import (
 	"github.com/cashcycle/sdk/cycle"
 	"github.com/cashcycle/sdk/dunning"
 	"github.com/cashcycle/sdk/invoice"
+	"github.com/cashcycle/sdk/ledger"
 	"github.com/cashcycle/sdk/matching"
 	"github.com/cashcycle/sdk/o2c"
 	"github.com/cashcycle/sdk/order"
+	"github.com/cashcycle/sdk/outbox"
 	"github.com/cashcycle/sdk/report"
 	"github.com/cashcycle/sdk/tax"
 )
@@ -354,8 +357,64 @@ func run(ctx context.Context, w io.Writer, dbPath string) error {
 	for _, d := range simple {
 		step("simple DSO    %s days (receivables %s over sales %s since %s)", d.Days, d.Receivables, d.Sales, start)
 	}
+	section("Books: journal entries posted from the outbox, trial balance")
+	book, err := ledger.NewBook(ledger.FrenchPCG())
+	if err != nil {
+		return err
+	}
+	books := ledger.NewKernelStore(acme.Kernel())
+	poster, err := ledger.NewPoster(book, books, ledger.PosterOptions{Clock: clock})
+	if err != nil {
+		return err
+	}
+	// the poster is an outbox handler: each event is posted once, under its ID
+	d := &outbox.Dispatcher{Store: acme.Outbox().(outbox.DispatchStore), Handler: poster.Handle, Clock: clock}
+	for {
+		n, err := d.Dispatch(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+	}
+	entries, err := books.Entries(ctx, ledger.Period{})
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		step("%s %-4d %s %-32s %s", e.Journal, e.Number, e.Date, e.Label, strings.Join(entryLines(e), ", "))
+	}
+	tb := book.TrialBalance(entries, o2c.Date{}, booked)
+	for _, r := range tb.Rows {
+		step("%-6s %-34.34s %10s %10s %10s", r.Account, r.Name, r.Debit.AmountString(), r.Credit.AmountString(), r.Balance.AmountString())
+	}
+	step("%-6s %-34s %10s %10s", "", "total", tb.Debit.AmountString(), tb.Credit.AmountString())
+	receivable := o2c.Zero(o2c.EUR)
+	for _, r := range tb.Rows {
+		if r.Account == book.Account(ledger.RoleReceivable) {
+			receivable = r.Balance
+		}
+	}
+	if !receivable.Equal(balance) {
+		return fmt.Errorf("receivable account %s differs from the open balance %s", receivable, balance)
+	}
+	step("receivable account 411 %s = open balance %s", receivable, balance)
 	fmt.Fprintln(w, "\ndone: the whole cycle ran on", filepath.Base(dbPath))
 	return nil
+}
+
+// entryLines renders an entry's lines as "D 411 600.00".
+func entryLines(e ledger.Entry) []string {
+	var out []string
+	for _, l := range e.Lines {
+		if l.Debit.IsPositive() {
+			out = append(out, "D "+l.Account+" "+l.Debit.AmountString())
+		} else {
+			out = append(out, "C "+l.Account+" "+l.Credit.AmountString())
+		}
+	}
+	return out
 }
 
 // camtEntry is one incoming transfer on the example's bank statement.

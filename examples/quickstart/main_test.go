@@ -54,5 +54,15 @@ func TestQuickstartRunsTheWholeCycle(t *testing.T) {
 	assert.Contains(t, s, "aging total 1800.00 EUR = open balance 1800.00 EUR")
 	assert.Contains(t, s, "countback DSO ")
 	assert.Contains(t, s, "simple DSO    30 days")
+
+	// the books: entries posted from the events, a balanced trial balance
+	// whose receivable equals the open balance
+	assert.Contains(t, s, "VE 1    2026-03-02 Facture INV-2026-000001          D 411 600.00, C 706 500.00, C 44571 100.00")
+	assert.Contains(t, s, "OD 1    2026-04-10 Règlement INV-2026-000001        D 4191 600.00, C 411 600.00")
+	assert.Contains(t, s, "411    Clients                               2400.00     600.00    1800.00")
+	assert.Contains(t, s, "44571  TVA collectée                            0.00     400.00    -400.00")
+	assert.Contains(t, s, "total                                 3600.00    3600.00")
+	assert.Contains(t, s, "receivable account 411 1800.00 EUR = open balance 1800.00 EUR")
+	assert.Less(t, strings.Index(s, "simple DSO"), strings.Index(s, "== Books"), "the books come last")
 	assert.Contains(t, s, "done: the whole cycle ran on q.db")
 }
