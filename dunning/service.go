@@ -336,6 +336,10 @@ type RunResult struct {
 // new dry run of the same date) writes only what is missing. Execute
 // sends nothing: call [Service.Deliver].
 func (s *Service) Execute(ctx context.Context, p Proposal) (RunResult, error) {
+	return s.execute(ctx, p, true)
+}
+
+func (s *Service) execute(ctx context.Context, p Proposal, complete bool) (RunResult, error) {
 	if p.AsOf.IsZero() {
 		return RunResult{}, invalid("proposal.as_of", "is required", nil)
 	}
@@ -390,8 +394,10 @@ func (s *Service) Execute(ctx context.Context, p Proposal) (RunResult, error) {
 			break
 		}
 	}
-	if err := s.cfg.Store.CompleteRun(ctx, p.AsOf, s.clock.Now()); err != nil {
-		return res, err
+	if complete {
+		if err := s.cfg.Store.CompleteRun(ctx, p.AsOf, s.clock.Now()); err != nil {
+			return res, err
+		}
 	}
 	if res.Run, err = s.cfg.Store.Run(ctx, p.AsOf); err != nil {
 		return res, err
