@@ -29,7 +29,21 @@
 // date for the document, value date for a payment) and the line keeps
 // the document's amount (FEC Montantdevise, Idevise). When a payment
 // settles an invoice at another rate, the difference goes to the exchange
-// gain (766) or loss (666) account.
+// gain (766) or loss (666) account. Limits: a credit note applied to an
+// invoice of another date clears both at the invoice's rate (no exchange
+// difference is computed between them), and a refund of unapplied cash
+// leaves the bank at the payment's rate; hosts with such cases post the
+// difference themselves.
+//
+// # Posting exactly once
+//
+// A [Poster] consumes the events from the outbox (its Handle is an
+// outbox handler) and stores each event's entries with the event's key in
+// one transaction of its [Store] ([KernelStore], on the storage kernel:
+// memory, SQLite, PostgreSQL); a redelivered event finds its key and
+// writes nothing, so the outbox's at-least-once delivery gives entries
+// exactly once. Entries dated in a locked [Period] move to the next open
+// day ([MoveToNextOpen], the default) or are refused ([RefuseLocked]).
 //
 // # Reports and exports
 //
