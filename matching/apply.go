@@ -348,6 +348,10 @@ func (s *Service) Propose(ctx context.Context, statement StatementID) ([]Result,
 			if err != nil {
 				return err
 			}
+			model := s.opts.Engine.withDefaults().Model
+			for k := range res.Proposals { // the remittance may have replaced them
+				res.Proposals[k].Probability = model.Probability(FeaturesOf(res, k))
+			}
 			out[i] = res
 			ps := make([]*ProposalRecord, len(res.Proposals))
 			for k, p := range res.Proposals {

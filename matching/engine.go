@@ -241,6 +241,9 @@ type Options struct {
 	NameThreshold float64
 	// MaxProposals bounds the ranked proposals kept per line (default 5).
 	MaxProposals int
+	// Model estimates each proposal's [Proposal.Probability] (nil:
+	// [DefaultModel]; a tenant's own fit: [FitModel]).
+	Model *Model
 }
 
 func (o Options) withDefaults() Options {
@@ -264,6 +267,10 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxProposals <= 0 {
 		o.MaxProposals = 5
+	}
+	if o.Model == nil {
+		m := DefaultModel()
+		o.Model = &m
 	}
 	return o
 }
@@ -337,8 +344,12 @@ type Proposal struct {
 	Allocations []Allocation `json:"allocations,omitempty"`
 	// Unapplied is what stays unapplied cash on the customer.
 	Unapplied o2c.Money `json:"unapplied"`
-	// Confidence from 0 to 1.
+	// Confidence from 0 to 1: the engine's evidence score, which
+	// decides (see [Options.AutoThreshold]).
 	Confidence float64 `json:"confidence"`
+	// Probability is the model's estimate that the proposal is right
+	// (see [Model]; [Options.Model]).
+	Probability float64 `json:"probability"`
 	// Reasons in words, most important first.
 	Reasons []string `json:"reasons"`
 	// nameOnly: the proposal rests on the payer's name alone.

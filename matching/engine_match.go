@@ -142,6 +142,9 @@ func (ix *Index) matchLine(i int, l *Line, st *matchState) Result {
 	}
 	res.SearchCapped = m.capped
 	res.Decision, res.Proposals = decide(ps, ix.opts)
+	for k := range res.Proposals {
+		res.Proposals[k].Probability = ix.opts.Model.Probability(FeaturesOf(res, k))
+	}
 	if res.Decision == DecisionNone {
 		res.Note = "no reference, no known payer"
 	}

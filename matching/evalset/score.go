@@ -154,6 +154,12 @@ type Report struct {
 	// Calibration: per confidence decile (0-0.1, ..., 0.9-1.0) of the
 	// first proposal, how many lines and how many were right.
 	Calibration [10][2]int
+	// Probability is the calibration of the model's probability
+	// ([matching.Proposal.Probability]) of the first proposal.
+	Probability matching.Calibration
+	// Examples are the first proposals' features and whether they were
+	// right (to derive a threshold: [matching.Model.Threshold]).
+	Examples []matching.Example
 	// ByKind counts payments and right automatic decisions per kind.
 	ByKind map[Kind][2]int
 }
@@ -175,6 +181,8 @@ func (r *Report) Add(t Truth, res matching.Result) {
 	best, ok := res.Best()
 	right := ok && t.IsPayment() && Classify(t, best) == Right
 	if ok {
+		r.Probability.Add(best.Probability, right)
+		r.Examples = append(r.Examples, matching.Example{Features: matching.FeaturesOf(res, 0), Right: right})
 		d := min(int(best.Confidence*10), 9)
 		r.Calibration[d][0]++
 		if right {
@@ -243,6 +251,19 @@ func (r *Report) CalibrationTable() string {
 			continue
 		}
 		fmt.Fprintf(&b, "  %.1f-%.1f: %5d lines, %5.1f %% right\n", float64(d)/10, float64(d+1)/10, c[0], 100*ratio(c[1], c[0]))
+	}
+	return b.String()
+}
+
+// ProbabilityTable returns the calibration of the model's probability by
+// decile as text: range, lines, mean predicted, observed share right.
+func (r *Report) ProbabilityTable() string {
+	var b strings.Builder
+	for _, c := range r.Probability {
+		if c.N == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "  p %.1f-%.1f: %5d lines, predicted %5.1f %%, observed %5.1f %%\n", c.From, c.To, c.N, 100*c.Predicted, 100*c.Observed())
 	}
 	return b.String()
 }

@@ -216,7 +216,8 @@ func TestSimulation90Days(t *testing.T) {
 			r := s.auto
 			t.Logf("%s; clerk confirmed %d, rejected %d, booked by hand %d", r.Summary(), s.confirmed, s.rejected, s.manualBooked)
 			if testing.Verbose() {
-				t.Log("\n" + r.KindTable() + r.CalibrationTable())
+				th, ok := matching.DefaultModel().Threshold(r.Examples, 0.999)
+				t.Logf("\n%s%s%s  probability needed for 99.9 %% precision (95 %% lower bound): %.4f (reached: %v)", r.KindTable(), r.CalibrationTable(), r.ProbabilityTable(), th, ok)
 			}
 			require.LessOrEqual(t, r.WrongRate(), 0.001, r.Summary())
 			if p == evalset.SharedNames {
