@@ -176,6 +176,10 @@ func open(ctx context.Context, sdb *stdsql.DB, d Dialect, opts Options) (*DB, er
 			sdb.Close()
 			return nil, err
 		}
+		if _, err := db.BackfillDueLines(ctx); err != nil {
+			sdb.Close()
+			return nil, err
+		}
 	}
 	return db, nil
 }
