@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	stdsql "database/sql"
 	"fmt"
 	"strings"
 
@@ -115,34 +116,52 @@ func (r *AgingReports) postgres(ctx context.Context, b *report.AgingBuilder, asO
 	if !later {
 		rowsQ = agingOpenRows
 	}
-	q := `SELECT currency, customer_id::text, bucket, SUM(n), SUM(v)::text
+	// One group per currency and customer, each bucket's count and sum a
+	// FILTERed aggregate: a hash aggregate in memory over as many groups
+	// as customers. Grouping by bucket too made several times more
+	// groups, which PostgreSQL sorted on disk, and a plan costly enough
+	// to be JIT-compiled (1M lines: 5.4 s in the server against 1.9 s
+	// under the same load; see docs/benchmarks.md).
+	var aggs []string
+	for i := range o.Buckets {
+		aggs = append(aggs, fmt.Sprintf("SUM(n) FILTER (WHERE bucket = %d), (SUM(v) FILTER (WHERE bucket = %d))::text", i, i))
+	}
+	q := `SELECT currency, customer_id::text, ` + strings.Join(aggs, ", ") + `
 		FROM (SELECT currency, customer_id, n, v, ` + bucket + ` AS bucket
 			FROM (SELECT currency, customer_id, n, v, ($2::date - ` + basis + `) AS age FROM (` + rowsQ + `) facts) aged) bucketed
-		GROUP BY currency, customer_id, bucket`
+		GROUP BY currency, customer_id`
 	rows, err := r.db.reader(ctx).QueryContext(ctx, q, string(r.tenant), asOf)
 	if err != nil {
 		return r.db.translate(err)
 	}
 	defer rows.Close()
 	curs := map[string]o2c.Currency{}
-	var (
-		code, cust, amount string
-		bk, n              int
-	)
+	var code, cust string
+	counts := make([]stdsql.NullInt64, len(o.Buckets))
+	amounts := make([]stdsql.NullString, len(o.Buckets))
+	dest := []any{&code, &cust}
+	for i := range o.Buckets {
+		dest = append(dest, &counts[i], &amounts[i])
+	}
 	for rows.Next() {
-		if err := rows.Scan(&code, &cust, &bk, &n, &amount); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
 		cur, id, err := agingKey(curs, code, cust)
 		if err != nil {
 			return err
 		}
-		d, err := agingAmount(amount)
-		if err != nil {
-			return err
-		}
-		if err := b.Add(cur, id, bk, d, n); err != nil {
-			return err
+		for bk := range o.Buckets {
+			if !counts[bk].Valid { // no row in this bucket
+				continue
+			}
+			d, err := agingAmount(amounts[bk].String)
+			if err != nil {
+				return err
+			}
+			if err := b.Add(cur, id, bk, d, int(counts[bk].Int64)); err != nil {
+				return err
+			}
 		}
 	}
 	return rows.Err()
