@@ -58,6 +58,12 @@ const (
 	Time
 	// Bool is a bool.
 	Bool
+	// Decimal is a decimal number in text form ("1234.50"), kept as TEXT
+	// on SQLite and NUMERIC on PostgreSQL for the adapters' own SQL
+	// (reports summing amounts). It can be stored and compared for
+	// equality only: the kernel refuses range filters and orders on it,
+	// which SQLite's text would get wrong.
+	Decimal
 )
 
 func (t Type) String() string {
@@ -72,6 +78,8 @@ func (t Type) String() string {
 		return "time"
 	case Bool:
 		return "bool"
+	case Decimal:
+		return "decimal"
 	}
 	return fmt.Sprintf("Type(%d)", int(t))
 }
@@ -375,8 +383,8 @@ type Spec[T any] struct {
 	// Tenant, when set, is checked against the scope's tenant on every
 	// write: another tenant's document is a *o2c.ValidationError.
 	Tenant func(*T) o2c.TenantID
-	// Clone returns a deep copy. Default: a JSON round trip (slow; give
-	// one for documents on a hot path).
+	// Clone returns a deep copy. Default: [Copy] (reflection; a
+	// hand-written Clone is faster still).
 	Clone func(*T) *T
 }
 
@@ -399,17 +407,7 @@ func Declare[T any](k Kind, spec Spec[T]) *Collection[T] {
 	}
 	clone := spec.Clone
 	if clone == nil {
-		clone = func(v *T) *T {
-			b, err := json.Marshal(v)
-			if err != nil {
-				panic(fmt.Sprintf("kernel: clone %s: %v", k.Name, err))
-			}
-			out := new(T)
-			if err := json.Unmarshal(b, out); err != nil {
-				panic(fmt.Sprintf("kernel: clone %s: %v", k.Name, err))
-			}
-			return out
-		}
+		clone = Copy[T]
 	}
 	kind.codec = codec{
 		clone:   func(v any) any { return clone(v.(*T)) },

@@ -154,8 +154,12 @@ func (k *Kind) Plan(q Query) (*Plan, error) {
 		order = []Sort{{Column: "created_at"}}
 	}
 	for _, s := range order {
-		if _, _, ok := k.ColumnType(s.Column); !ok {
+		t, _, ok := k.ColumnType(s.Column)
+		if !ok {
 			return nil, &o2c.ValidationError{Field: "order", Rule: "must name a column of " + k.Name, Value: s.Column}
+		}
+		if t == Decimal {
+			return nil, &o2c.ValidationError{Field: "order", Rule: "cannot sort on a decimal column", Value: s.Column}
 		}
 		if s.Column == "id" {
 			break
@@ -215,6 +219,9 @@ func (k *Kind) normFilter(f Filter) (Filter, error) {
 		}
 		return Filter{f.Column, OpIn, vs}, nil
 	case OpEq, OpNe, OpLt, OpLe, OpGt, OpGe:
+		if t == Decimal && f.Op != OpEq && f.Op != OpNe {
+			return f, bad("a decimal column is compared for equality only")
+		}
 		v, err := Normalize(t, nullable, f.Value)
 		if err != nil {
 			return f, bad(err.Error())
@@ -290,6 +297,23 @@ func Normalize(t Type, nullable bool, v any) (any, error) {
 			return nil, nil
 		}
 		return tm.UTC(), nil
+	case Decimal:
+		var s string
+		switch x := v.(type) {
+		case string:
+			s = x
+		case fmt.Stringer:
+			s = x.String()
+		default:
+			return nil, fmt.Errorf("needs a decimal in text form, got %T", v)
+		}
+		if s == "" {
+			if !nullable {
+				return nil, fmt.Errorf("decimal column cannot be NULL")
+			}
+			return nil, nil
+		}
+		return s, nil
 	case Bool:
 		b, ok := v.(bool)
 		if !ok {

@@ -11,7 +11,7 @@ import (
 
 func TestCreditStoreConformance(t *testing.T) {
 	credittest.RunStoreTests(t, func(t *testing.T) credittest.Harness {
-		db := memory.New()
+		db := memory.New(memory.WithJSONCheck())
 		return credittest.Harness{Tx: db, Store: func(tenant o2c.TenantID) credit.Store { return db.MustTenant(tenant).CreditProfiles() }}
 	})
 }

@@ -12,7 +12,7 @@ import (
 
 func TestCustomerStoreConformance(t *testing.T) {
 	customertest.RunStoreTests(t, func(t *testing.T) customertest.Harness {
-		db := memory.New()
+		db := memory.New(memory.WithJSONCheck())
 		return customertest.Harness{
 			Tx:    db,
 			Store: func(tenant o2c.TenantID) customer.Store { return db.MustTenant(tenant).Customers() },

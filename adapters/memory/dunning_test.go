@@ -12,7 +12,7 @@ import (
 
 func TestDunningStoreConformance(t *testing.T) {
 	dunningtest.RunStoreTests(t, func(t *testing.T) dunningtest.Harness {
-		db := memory.New()
+		db := memory.New(memory.WithJSONCheck())
 		return dunningtest.Harness{
 			Tx:     db,
 			Store:  func(t o2c.TenantID) dunning.Store { return db.MustTenant(t).Dunning() },

@@ -11,7 +11,7 @@ import (
 
 func TestTimelineStoreConformance(t *testing.T) {
 	einvoicetest.RunTimelineStoreTests(t, func(t *testing.T) einvoicetest.Harness {
-		db := memory.New()
+		db := memory.New(memory.WithJSONCheck())
 		return einvoicetest.Harness{
 			Tx:    db,
 			Store: func(t o2c.TenantID) einvoice.TimelineStore { return db.MustTenant(t).EInvoiceTimelines() },

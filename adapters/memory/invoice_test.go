@@ -21,5 +21,5 @@ func invoiceHarness(db *memory.DB) invoicetest.Harness {
 }
 
 func TestInvoiceStoreConformance(t *testing.T) {
-	invoicetest.RunStoreTests(t, func(t *testing.T) invoicetest.Harness { return invoiceHarness(memory.New()) })
+	invoicetest.RunStoreTests(t, func(t *testing.T) invoicetest.Harness { return invoiceHarness(memory.New(memory.WithJSONCheck())) })
 }

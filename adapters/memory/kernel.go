@@ -211,6 +211,19 @@ func (kt *ktable) out(r *mrow) *kernel.Row {
 	return &c
 }
 
+// keep returns the copy of doc the DB stores: a native deep copy, or its
+// JSON round trip under WithJSONCheck.
+func (db *DB) keep(k *kernel.Kind, doc any) (any, error) {
+	if !db.jsonCheck {
+		return k.Clone(doc), nil
+	}
+	b, err := k.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	return k.Unmarshal(b)
+}
+
 // inTx runs a write inside the caller's transaction (the kernel always
 // opens one) or one of its own.
 func (db *DB) inTx(ctx context.Context, fn func(t *tx) error) error {
@@ -228,7 +241,11 @@ func (db *DB) Insert(ctx context.Context, tenant o2c.TenantID, k *kernel.Kind, r
 			return &kernel.DuplicateError{Key: "id"}
 		}
 		m := &mrow{Row: *r}
-		m.Doc = k.Clone(r.Doc)
+		doc, err := db.keep(k, r.Doc)
+		if err != nil {
+			return err
+		}
+		m.Doc = doc
 		m.Created = db.clock.Now().UTC()
 		if dup := kt.clash(m); dup != nil {
 			return dup
@@ -269,7 +286,11 @@ func (db *DB) Replace(ctx context.Context, tenant o2c.TenantID, k *kernel.Kind, 
 			return nil
 		}
 		m := &mrow{Row: *r}
-		m.Doc = k.Clone(r.Doc)
+		doc, err := db.keep(k, r.Doc)
+		if err != nil {
+			return err
+		}
+		m.Doc = doc
 		m.Version = prev + 1
 		m.Created = old.Created
 		kt.unlink(old)

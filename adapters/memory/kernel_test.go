@@ -29,3 +29,12 @@ func TestKernelBackend(t *testing.T) {
 		return kerneltest.Harness{Backend: db, Events: pendingEvents(db)}
 	})
 }
+
+// The same suite on documents kept as JSON round trips (WithJSONCheck),
+// the mode the domain conformance suites run in.
+func TestKernelBackendJSONCheck(t *testing.T) {
+	kerneltest.RunBackendTests(t, func(t *testing.T) kerneltest.Harness {
+		db := memory.New(memory.WithJSONCheck())
+		return kerneltest.Harness{Backend: db, Events: pendingEvents(db)}
+	})
+}

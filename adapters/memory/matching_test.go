@@ -11,7 +11,7 @@ import (
 
 func TestMatchingStoreConformance(t *testing.T) {
 	matchingtest.RunStoreTests(t, func(t *testing.T) matchingtest.Harness {
-		db := memory.New()
+		db := memory.New(memory.WithJSONCheck())
 		return matchingtest.Harness{Tx: db, Store: func(t o2c.TenantID) matching.Store { return db.MustTenant(t).Matching() }}
 	})
 }

@@ -12,7 +12,7 @@ import (
 
 func TestOrderStoreConformance(t *testing.T) {
 	ordertest.RunStoreTests(t, func(t *testing.T) ordertest.Harness {
-		db := memory.New()
+		db := memory.New(memory.WithJSONCheck())
 		return ordertest.Harness{
 			Tx:     db,
 			Store:  func(tenant o2c.TenantID) order.Store { return db.MustTenant(tenant).Orders() },

@@ -83,6 +83,8 @@ func (postgresDialect) columnType(t kernel.Type) string {
 		return "TIMESTAMPTZ"
 	case kernel.Bool:
 		return "BOOLEAN"
+	case kernel.Decimal:
+		return "NUMERIC"
 	}
 	return `TEXT COLLATE "C"`
 }
