@@ -381,14 +381,17 @@ func (a *App) dunningAction(w http.ResponseWriter, r *http.Request, v *view) {
 		a.mu.Unlock()
 		a.back(w, r, v, "dunning")
 	case "execute":
-		p, _, err := a.todaysProposal(r.Context(), v)
-		if err != nil {
-			a.fail(w, v, err)
-			return
-		}
 		env, today := v.T, v.Today
+		// the proposal is computed in the job too: for thousands of
+		// customers it takes a while
 		j := a.jobs.start(env.ID, fmt.Sprintf("Dunning run of %s", today), func(j *job) {
 			ctx := context.Background()
+			j.progress("proposing", 0, 0)
+			p, _, err := a.todaysProposal(ctx, v)
+			if err != nil {
+				j.end(err, "")
+				return
+			}
 			total := len(p.Letters)
 			j.progress("writing letters", 0, total)
 			ch := make(chan error, 1)
@@ -398,7 +401,6 @@ func (a *App) dunningAction(w http.ResponseWriter, r *http.Request, v *view) {
 				res, err = env.Cycle.Dunning().Execute(ctx, p)
 				ch <- err
 			}()
-			var err error
 		wait:
 			for {
 				select {

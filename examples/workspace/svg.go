@@ -167,10 +167,7 @@ func forecastChart(ws []weekCash) template.HTML {
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="#2a9d8f"><title>%s: %s (%d items)</title></rect>`,
 			x+6, bottom-bh, slot-12, bh, esc(c.Label), esc(c.Amount.String()), c.Items)
 		fmt.Fprintf(&b, `<text x="%d" y="%d" class="small" text-anchor="middle">%s</text>`, x+slot/2, bottom-bh-4, esc(short(c.Amount)))
-		label := c.Label
-		if strings.HasPrefix(label, "wk ") {
-			label = strings.TrimPrefix(label, "wk ")
-		}
+		label := strings.TrimPrefix(c.Label, "wk ")
 		fmt.Fprintf(&b, `<text x="%d" y="%d" class="small" text-anchor="middle">%s</text>`, x+slot/2, h-20, esc(label))
 	}
 	b.WriteString(`</svg>`)
