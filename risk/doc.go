@@ -21,6 +21,9 @@
 //   - [github.com/cashcycle/sdk/risk/backtest]: replaying recorded credit
 //     decisions under another credit policy (orders held, revenue delayed,
 //     loss avoided), with the replay's assumptions.
+//   - [github.com/cashcycle/sdk/risk/riskstore]: covers, insurer tasks,
+//     factoring contracts and assignments, provision closings, written
+//     once on the storage kernel (memory, SQLite, PostgreSQL).
 //
 // Computations are pure functions (inputs and a date in, values out);
 // state that must be kept (covers, contracts, assignments, closings,
