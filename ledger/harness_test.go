@@ -26,7 +26,6 @@ type world struct {
 	box   outbox.Store
 	inv   invoice.Store
 	pay   invoice.PaymentStore
-	seen  int
 }
 
 func newWorld(t require.TestingT, start time.Time) *world {

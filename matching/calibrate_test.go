@@ -69,13 +69,6 @@ func TestDefaultModel(t *testing.T) {
 	t.Logf("threshold for 99.9 %% precision on the generator: %.4f (%v)", th, ok)
 }
 
-func abs(f float64) float64 {
-	if f < 0 {
-		return -f
-	}
-	return f
-}
-
 // A tenant's decisions move the model: a kind of proposal the default
 // trusts, which this tenant's clerks keep rejecting, loses probability.
 func TestFitModelLearnsFromTheTenant(t *testing.T) {
