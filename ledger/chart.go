@@ -147,6 +147,7 @@ func PCG() *Chart {
 	c, err := NewChart("PCG", []Account{
 		{"411", "Clients", Asset},
 		{"416", "Clients douteux ou litigieux", Asset},
+		{"491", "Dépréciations des comptes de clients", Asset},
 		{"4191", "Clients - Avances et acomptes reçus sur commandes", Liability},
 		{"44566", "TVA sur autres biens et services", Asset},
 		{"44571", "TVA collectée", Liability},
@@ -158,12 +159,14 @@ func PCG() *Chart {
 		{"658", "Charges diverses de gestion courante", Expense},
 		{"665", "Escomptes accordés", Expense},
 		{"666", "Pertes de change financières", Expense},
+		{"6817", "Dotations aux dépréciations des actifs circulants", Expense},
 		{"701", "Ventes de produits finis", Income},
 		{"706", "Prestations de services", Income},
 		{"707", "Ventes de marchandises", Income},
 		{"708", "Produits des activités annexes", Income},
 		{"7627", "Revenus des créances immobilisées", Income},
 		{"758", "Produits divers de gestion courante", Income},
+		{"7817", "Reprises sur dépréciations des actifs circulants", Income},
 		{"766", "Gains de change financiers", Income},
 	})
 	if err != nil {
