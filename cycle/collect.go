@@ -2,6 +2,7 @@ package cycle
 
 import (
 	"context"
+	"github.com/cashcycle/sdk/matching"
 	"time"
 
 	"github.com/cashcycle/sdk/collect"
@@ -41,6 +42,10 @@ type Collecting struct {
 	Lookahead int
 	// RefundFormat is the pain.001 version of refunds (zero: .09).
 	RefundFormat sepa.Version
+	// MandateURL, when set, returns the host's page where customer signs
+	// a SEPA direct-debit mandate: dunning letters offer it to customers
+	// without a usable mandate.
+	MandateURL func(customer o2c.CustomerID) string
 }
 
 // CollectStores is what [Stores] may also implement to keep collect's
@@ -70,7 +75,37 @@ func (c *Cycle) setupCollecting(cfg Collecting, dc *dunning.Config) error {
 	if dc.PayURL == nil {
 		dc.PayURL = LetterPayLink(links)
 	}
+	// Letters offer the payment options the tenant has: the pay link
+	// above, the creditor's account with each invoice's RF reference, and
+	// the mandate signup page.
+	if dc.Bank == nil && cfg.Creditor.IBAN != "" {
+		dc.Bank = &dunning.BankAccount{Holder: cfg.Creditor.Name, IBAN: cfg.Creditor.IBAN, BIC: cfg.Creditor.BIC}
+	}
+	if dc.Bank != nil && dc.ItemReference == nil {
+		dc.ItemReference = matching.RFReferenceForNumber
+	}
+	if cfg.MandateURL != nil && dc.MandateURL == nil {
+		dc.MandateURL = c.letterMandateURL(cfg.MandateURL)
+	}
 	return nil
+}
+
+// letterMandateURL offers the mandate signup page in a letter unless the
+// customer already has a mandate usable on the letter's date.
+func (c *Cycle) letterMandateURL(page func(o2c.CustomerID) string) func(context.Context, dunning.Letter) string {
+	return func(ctx context.Context, l dunning.Letter) string {
+		if st := c.collect.store(c); st != nil {
+			ms, err := st.Mandates(ctx, l.Customer, true)
+			if err == nil {
+				for _, m := range ms {
+					if m.UsableOn(l.Date) == nil {
+						return ""
+					}
+				}
+			}
+		}
+		return page(l.Customer)
+	}
 }
 
 // finishCollecting builds the services that need invoicing.

@@ -1,6 +1,7 @@
 package dunning
 
 import (
+	"github.com/cashcycle/sdk/customer"
 	htemplate "html/template"
 	"strings"
 	ttemplate "text/template"
@@ -40,6 +41,18 @@ type LetterItem struct {
 	// InterestPeriods are the periods Interest was computed on
 	// ([ProposedItem].InterestPeriods), in date order.
 	InterestPeriods []InterestPeriod `json:"interest_periods,omitempty"`
+	// Reference is what the debtor should quote on a bank transfer paying
+	// this item (an ISO 11649 RF creditor reference, say; see
+	// [Config].ItemReference); empty when none is offered.
+	Reference string `json:"reference,omitempty"`
+}
+
+// BankAccount is the creditor's account a letter offers for payment by
+// bank transfer.
+type BankAccount struct {
+	Holder string `json:"holder,omitempty"` // default: the creditor's name
+	IBAN   string `json:"iban"`             // electronic form, no spaces
+	BIC    string `json:"bic,omitempty"`
 }
 
 // InterestPeriod is a run of late days charged at one rate on one
@@ -132,7 +145,16 @@ type Letter struct {
 	DeadlineFromReceipt bool `json:"deadline_from_receipt,omitempty"`
 	// PayURL is the host's "pay now" link for this letter.
 	PayURL string `json:"pay_url,omitempty"`
+	// Bank is the account to pay by transfer ([Config].Bank), with each
+	// item's Reference to quote; nil when the letter offers none.
+	Bank *BankAccount `json:"bank,omitempty"`
+	// MandateURL is the host's page where the debtor signs a SEPA
+	// direct-debit mandate ([Config].MandateURL); empty when not offered.
+	MandateURL string `json:"mandate_url,omitempty"`
 }
+
+// FormattedIBAN is the letter's IBAN in groups of four, as printed.
+func (b BankAccount) FormattedIBAN() string { return customer.FormatIBAN(b.IBAN) }
 
 // Rendered is a letter rendered by [Templates].
 type Rendered struct {
@@ -275,4 +297,14 @@ func (t *Templates) Render(l Letter) (Rendered, error) {
 		return Rendered{}, err
 	}
 	return Rendered{Subject: strings.TrimSpace(sb.String()), Text: tb.String(), HTML: hb.String()}, nil
+}
+
+// HasReferences reports whether any item carries a transfer reference.
+func (l Letter) HasReferences() bool {
+	for _, it := range l.Items {
+		if it.Reference != "" {
+			return true
+		}
+	}
+	return false
 }

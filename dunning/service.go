@@ -136,6 +136,18 @@ type Config struct {
 	Creditor Party
 	// PayURL returns the host's "pay now" link for a letter; optional.
 	PayURL func(l Letter) string
+	// Bank, when set, is offered in every letter for payment by transfer;
+	// its IBAN is checked at construction. ItemReference, when set, gives
+	// the reference to quote for each invoice number (an ISO 11649 RF
+	// reference, say: cycle plugs matching.RFReferenceForNumber in).
+	Bank          *BankAccount
+	ItemReference func(number string) (string, error)
+	// MandateURL returns the host's page where the debtor signs a SEPA
+	// direct-debit mandate, or "" to offer none in this letter (cycle
+	// offers none to a customer who already has a valid mandate).
+	// It is called with the context of the run building the letter (read
+	// with it: it may be inside the run's transaction).
+	MandateURL func(ctx context.Context, l Letter) string
 	// DefaultLanguage is used for customers without one; default "en".
 	DefaultLanguage string
 	// Clock stamps history entries and events; nil: the system clock.
@@ -187,6 +199,8 @@ func NewService(cfg Config) (*Service, error) {
 		return nil, invalid("items", "is required", nil)
 	case cfg.Notifier == nil:
 		return nil, invalid("notifier", "is required", nil)
+	case cfg.Bank != nil && customer.ValidateIBAN(cfg.Bank.IBAN) != nil:
+		return nil, invalid("bank.iban", "is not a valid IBAN: letters would send payments to it", customer.ValidateIBAN(cfg.Bank.IBAN))
 	case strings.TrimSpace(cfg.Creditor.Name) == "":
 		// letters name the creditor as sender and in the subject: without
 		// it every letter would go out with an empty sender block
@@ -502,6 +516,25 @@ func (s *Service) LetterFor(ctx context.Context, book *PlanBook, date o2c.Date, 
 	}
 	if s.cfg.PayURL != nil {
 		l.PayURL = s.cfg.PayURL(l)
+	}
+	if b := s.cfg.Bank; b != nil {
+		acct := *b
+		if acct.Holder == "" {
+			acct.Holder = s.cfg.Creditor.Name
+		}
+		l.Bank = &acct
+		if s.cfg.ItemReference != nil {
+			for i := range l.Items {
+				ref, err := s.cfg.ItemReference(l.Items[i].Number)
+				if err != nil {
+					return Letter{}, fmt.Errorf("dunning: reference for invoice %s: %w", l.Items[i].Number, err)
+				}
+				l.Items[i].Reference = ref
+			}
+		}
+	}
+	if s.cfg.MandateURL != nil {
+		l.MandateURL = s.cfg.MandateURL(ctx, l)
 	}
 	return l, nil
 }

@@ -16,6 +16,12 @@ TVA intracommunautaire : {{.VATNumber}}{{end}}{{range .Address}}
 {{end}}{{end}}` +
 			`{{define "pay"}}{{if .PayURL}}
 Pour régler en ligne : {{.PayURL}}
+{{end}}{{with .Bank}}
+Par virement à {{.Holder}}, IBAN {{.FormattedIBAN}}{{if .BIC}}, BIC {{.BIC}}{{end}}{{if $.HasReferences}}, en indiquant la référence de chaque facture :
+{{range $.Items}}{{if .Reference}}  facture {{.Number}} : {{.Reference}}
+{{end}}{{end}}{{else}}.
+{{end}}{{end}}{{if .MandateURL}}
+Pour payer vos prochaines factures par prélèvement SEPA, signez un mandat : {{.MandateURL}}
 {{end}}{{end}}` +
 			`{{define "sign"}}
 Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.
@@ -36,6 +42,12 @@ VAT: {{.VATNumber}}{{end}}{{range .Address}}
 {{end}}{{end}}` +
 		`{{define "pay"}}{{if .PayURL}}
 Pay online: {{.PayURL}}
+{{end}}{{with .Bank}}
+By bank transfer to {{.Holder}}, IBAN {{.FormattedIBAN}}{{if .BIC}}, BIC {{.BIC}}{{end}}{{if $.HasReferences}}, quoting each invoice's reference:
+{{range $.Items}}{{if .Reference}}  invoice {{.Number}}: {{.Reference}}
+{{end}}{{end}}{{else}}.
+{{end}}{{end}}{{if .MandateURL}}
+To pay future invoices by SEPA direct debit, sign a mandate: {{.MandateURL}}
 {{end}}{{end}}` +
 		`{{define "sign"}}
 Yours faithfully,
@@ -52,13 +64,13 @@ func htmlPartials(lang string) string {
 		return `{{define "party_html"}}<p>{{.Name}}{{if .LegalID}}<br>{{.LegalID}}{{end}}{{if .VATNumber}}<br>TVA intracommunautaire : {{.VATNumber}}{{end}}{{range .Address}}<br>{{.}}{{end}}</p>{{end}}` +
 			`{{define "items_html"}}<table><thead><tr><th>Facture</th><th>Date</th><th>Échéance</th><th>Jours de retard</th><th>Restant dû</th></tr></thead><tbody>{{range .Items}}<tr><td>{{.Number}}</td><td>{{date .IssueDate}}</td><td>{{date .DueDate}}</td><td>{{if gt .DaysOverdue 0}}{{.DaysOverdue}}{{end}}</td><td>{{money .Amount}}</td></tr>{{end}}</tbody></table>{{end}}` +
 			`{{define "interest_periods_html"}}{{with .Periods}}<table><thead><tr><th>Facture</th><th>Du</th><th>Au</th><th>Jours</th><th>Restant dû</th><th>Taux annuel</th><th>Pénalités</th></tr></thead><tbody>{{range .}}<tr><td>{{.Number}}</td><td>{{date .From}}</td><td>{{date .To}}</td><td>{{.Days}}</td><td>{{money .Principal}}</td><td>{{percent .RatePercent}} %</td><td>{{money .Interest}}</td></tr>{{end}}</tbody></table>{{end}}{{end}}` +
-			`{{define "pay_html"}}{{if .PayURL}}<p><a href="{{.PayURL}}">Régler en ligne</a></p>{{end}}{{end}}` +
+			`{{define "pay_html"}}{{if .PayURL}}<p><a href="{{.PayURL}}">Régler en ligne</a></p>{{end}}{{with .Bank}}<p>Par virement à {{.Holder}}, IBAN {{.FormattedIBAN}}{{if .BIC}}, BIC {{.BIC}}{{end}}{{if $.HasReferences}}, en indiquant la référence de chaque facture :{{range $.Items}}{{if .Reference}}<br>facture {{.Number}} : {{.Reference}}{{end}}{{end}}{{else}}.{{end}}</p>{{end}}{{if .MandateURL}}<p><a href="{{.MandateURL}}">Signer un mandat de prélèvement SEPA</a></p>{{end}}{{end}}` +
 			`{{define "sign_html"}}<p>Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.</p><p>{{.Creditor.Name}}</p><p><small>Référence : {{.Key}}</small></p>{{end}}`
 	}
 	return `{{define "party_html"}}<p>{{.Name}}{{if .LegalID}}<br>{{.LegalID}}{{end}}{{if .VATNumber}}<br>VAT: {{.VATNumber}}{{end}}{{range .Address}}<br>{{.}}{{end}}</p>{{end}}` +
 		`{{define "items_html"}}<table><thead><tr><th>Invoice</th><th>Date</th><th>Due</th><th>Days overdue</th><th>Outstanding</th></tr></thead><tbody>{{range .Items}}<tr><td>{{.Number}}</td><td>{{date .IssueDate}}</td><td>{{date .DueDate}}</td><td>{{if gt .DaysOverdue 0}}{{.DaysOverdue}}{{end}}</td><td>{{money .Amount}}</td></tr>{{end}}</tbody></table>{{end}}` +
 		`{{define "interest_periods_html"}}{{with .Periods}}<table><thead><tr><th>Invoice</th><th>From</th><th>To</th><th>Days</th><th>Outstanding</th><th>Annual rate</th><th>Interest</th></tr></thead><tbody>{{range .}}<tr><td>{{.Number}}</td><td>{{date .From}}</td><td>{{date .To}}</td><td>{{.Days}}</td><td>{{money .Principal}}</td><td>{{percent .RatePercent}} %</td><td>{{money .Interest}}</td></tr>{{end}}</tbody></table>{{end}}{{end}}` +
-		`{{define "pay_html"}}{{if .PayURL}}<p><a href="{{.PayURL}}">Pay now</a></p>{{end}}{{end}}` +
+		`{{define "pay_html"}}{{if .PayURL}}<p><a href="{{.PayURL}}">Pay now</a></p>{{end}}{{with .Bank}}<p>By bank transfer to {{.Holder}}, IBAN {{.FormattedIBAN}}{{if .BIC}}, BIC {{.BIC}}{{end}}{{if $.HasReferences}}, quoting each invoice's reference:{{range $.Items}}{{if .Reference}}<br>invoice {{.Number}}: {{.Reference}}{{end}}{{end}}{{else}}.{{end}}</p>{{end}}{{if .MandateURL}}<p><a href="{{.MandateURL}}">Sign a SEPA direct-debit mandate</a></p>{{end}}{{end}}` +
 		`{{define "sign_html"}}<p>Yours faithfully,</p><p>{{.Creditor.Name}}</p><p><small>Reference: {{.Key}}</small></p>{{end}}`
 }
 
