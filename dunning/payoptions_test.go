@@ -58,7 +58,9 @@ func TestLetterOffersThePaymentOptions(t *testing.T) {
 		c.PayURL = func(l dunning.Letter) string { return "https://pay.example/p?t=" + l.Key }
 		c.Bank = &dunning.BankAccount{IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}
 		c.ItemReference = func(n string) (string, error) { return refs[n], nil }
-		c.MandateURL = func(_ context.Context, l dunning.Letter) string { return "https://acme.example/mandate/" + l.Customer.String() }
+		c.MandateURL = func(_ context.Context, l dunning.Letter) string {
+			return "https://acme.example/mandate/" + l.Customer.String()
+		}
 	})
 	l := d.Letter
 	require.NotNil(t, l.Bank)
