@@ -45,33 +45,6 @@ func (g *aggregates[A, S]) reload(a *A, snap S) error {
 	return nil
 }
 
-// create inserts a as version 1 with its pending events and reloads it.
-func (g *aggregates[A, S]) create(ctx context.Context, db *DB, tenant o2c.TenantID, a *A) error {
-	if err := g.checkTenant(tenant, a); err != nil {
-		return err
-	}
-	tb := g.table(db)
-	snap := g.snapshot(a)
-	tb.setVersion(&snap, 0)
-	if err := tb.insert(ctx, db, tenant, &snap, g.events(a)); err != nil {
-		return err
-	}
-	return g.reload(a, snap)
-}
-
-// save writes a over its stored version with its pending events and
-// reloads it.
-func (g *aggregates[A, S]) save(ctx context.Context, db *DB, tenant o2c.TenantID, a *A) error {
-	if err := g.checkTenant(tenant, a); err != nil {
-		return err
-	}
-	snap := g.snapshot(a)
-	if err := g.table(db).save(ctx, db, tenant, &snap, g.events(a)); err != nil {
-		return err
-	}
-	return g.reload(a, snap)
-}
-
 func (g *aggregates[A, S]) get(ctx context.Context, db *DB, tenant o2c.TenantID, id string) (*A, error) {
 	snap, err := g.table(db).get(ctx, db, tenant, id)
 	if err != nil {
