@@ -58,7 +58,7 @@ func WriteCII(d *Document) ([]byte, error) {
 		return nil, err
 	}
 	a := amountsOf(d.Currency)
-	root := &node{name: "rsm:CrossIndustryInvoice", attrs: nsAttrs(
+	root := &node{Name: "rsm:CrossIndustryInvoice", Attrs: nsAttrs(
 		"rsm", nsRSM, "ram", nsRAM, "qdt", nsQDT, "udt", nsUDT)}
 
 	doc := el("rsm:ExchangedDocument",
@@ -66,39 +66,39 @@ func WriteCII(d *Document) ([]byte, error) {
 		txt("ram:TypeCode", string(d.Type)),
 		el("ram:IssueDateTime", txt("udt:DateTimeString", date102(d.IssueDate), "format", "102")))
 	for _, n := range d.Notes {
-		doc.add(el("ram:IncludedNote", txt("ram:Content", n.Text), txt("ram:SubjectCode", n.Subject)))
+		doc.Add(el("ram:IncludedNote", txt("ram:Content", n.Text), txt("ram:SubjectCode", n.Subject)))
 	}
-	root.add(
+	root.Add(
 		el("rsm:ExchangedDocumentContext",
 			el("ram:GuidelineSpecifiedDocumentContextParameter", txt("ram:ID", GuidelineEN16931))),
 		doc)
 
-	tx := &node{name: "rsm:SupplyChainTradeTransaction"}
+	tx := &node{Name: "rsm:SupplyChainTradeTransaction"}
 	for _, l := range d.Lines {
-		tx.add(ciiLine(l, a))
+		tx.Add(ciiLine(l, a))
 	}
-	agreement := &node{name: "ram:ApplicableHeaderTradeAgreement"}
-	agreement.add(
+	agreement := &node{Name: "ram:ApplicableHeaderTradeAgreement"}
+	agreement.Add(
 		txt("ram:BuyerReference", d.BuyerReference),
 		ciiParty("ram:SellerTradeParty", d.Seller, true),
 		ciiParty("ram:BuyerTradeParty", d.Buyer, false),
 		el("ram:SellerOrderReferencedDocument", txt("ram:IssuerAssignedID", d.SalesOrder)),
 		el("ram:BuyerOrderReferencedDocument", txt("ram:IssuerAssignedID", d.PurchaseOrder)))
-	delivery := &node{name: "ram:ApplicableHeaderTradeDelivery"}
+	delivery := &node{Name: "ram:ApplicableHeaderTradeDelivery"}
 	if d.DeliverTo.Country != "" {
-		delivery.add(el("ram:ShipToTradeParty", ciiAddress(d.DeliverTo)))
+		delivery.Add(el("ram:ShipToTradeParty", ciiAddress(d.DeliverTo)))
 	}
 	if !d.DeliveryDate.IsZero() {
-		delivery.add(el("ram:ActualDeliverySupplyChainEvent",
+		delivery.Add(el("ram:ActualDeliverySupplyChainEvent",
 			el("ram:OccurrenceDateTime", txt("udt:DateTimeString", date102(d.DeliveryDate), "format", "102"))))
 	}
-	st := &node{name: "ram:ApplicableHeaderTradeSettlement"}
-	st.add(txt("ram:CreditorReferenceID", d.Payment.CreditorID),
+	st := &node{Name: "ram:ApplicableHeaderTradeSettlement"}
+	st.Add(txt("ram:CreditorReferenceID", d.Payment.CreditorID),
 		txt("ram:PaymentReference", d.Payment.Reference),
 		txt("ram:TaxCurrencyCode", taxCurrency(d)),
 		txt("ram:InvoiceCurrencyCode", d.Currency))
 	if d.Payment.Code != "" {
-		st.add(el("ram:SpecifiedTradeSettlementPaymentMeans",
+		st.Add(el("ram:SpecifiedTradeSettlementPaymentMeans",
 			txt("ram:TypeCode", d.Payment.Code),
 			txt("ram:Information", d.Payment.Text),
 			el("ram:PayerPartyDebtorFinancialAccount", txt("ram:IBANID", d.Payment.DebitedAccount)),
@@ -108,7 +108,7 @@ func WriteCII(d *Document) ([]byte, error) {
 			el("ram:PayeeSpecifiedCreditorFinancialInstitution", txt("ram:BICID", d.Payment.BIC))))
 	}
 	for _, v := range d.VAT {
-		st.add(el("ram:ApplicableTradeTax",
+		st.Add(el("ram:ApplicableTradeTax",
 			txt("ram:CalculatedAmount", a.fmt(v.Tax)),
 			txt("ram:TypeCode", "VAT"),
 			txt("ram:ExemptionReason", v.ExemptionReason),
@@ -117,48 +117,48 @@ func WriteCII(d *Document) ([]byte, error) {
 			txt("ram:ExemptionReasonCode", v.ExemptionCode),
 			txt("ram:RateApplicablePercent", rateText(v.Category, v.Rate))))
 	}
-	st.add(ciiPeriod(d.PeriodStart, d.PeriodEnd))
+	st.Add(ciiPeriod(d.PeriodStart, d.PeriodEnd))
 	for _, ac := range d.AllowanceCharges {
-		st.add(ciiAllowanceCharge(ac, a, true))
+		st.Add(ciiAllowanceCharge(ac, a, true))
 	}
 	if d.PaymentTerms != "" || !d.DueDate.IsZero() || d.Payment.Mandate != "" {
-		pt := &node{name: "ram:SpecifiedTradePaymentTerms"}
-		pt.add(txt("ram:Description", d.PaymentTerms))
+		pt := &node{Name: "ram:SpecifiedTradePaymentTerms"}
+		pt.Add(txt("ram:Description", d.PaymentTerms))
 		if !d.DueDate.IsZero() {
-			pt.add(el("ram:DueDateDateTime", txt("udt:DateTimeString", date102(d.DueDate), "format", "102")))
+			pt.Add(el("ram:DueDateDateTime", txt("udt:DateTimeString", date102(d.DueDate), "format", "102")))
 		}
-		pt.add(txt("ram:DirectDebitMandateID", d.Payment.Mandate))
-		st.add(pt)
+		pt.Add(txt("ram:DirectDebitMandateID", d.Payment.Mandate))
+		st.Add(pt)
 	}
 	t := d.Totals
 	sum := el("ram:SpecifiedTradeSettlementHeaderMonetarySummation",
 		txt("ram:LineTotalAmount", a.fmt(t.LineNet)))
 	if len(d.AllowanceCharges) > 0 {
-		sum.add(txt("ram:ChargeTotalAmount", a.fmt(t.Charges)), txt("ram:AllowanceTotalAmount", a.fmt(t.Allowances)))
+		sum.Add(txt("ram:ChargeTotalAmount", a.fmt(t.Charges)), txt("ram:AllowanceTotalAmount", a.fmt(t.Allowances)))
 	}
-	sum.add(txt("ram:TaxBasisTotalAmount", a.fmt(t.TaxExclusive)),
+	sum.Add(txt("ram:TaxBasisTotalAmount", a.fmt(t.TaxExclusive)),
 		txt("ram:TaxTotalAmount", a.fmt(t.Tax), "currencyID", d.Currency))
 	if d.TaxCurrency != "" && d.TaxCurrency != d.Currency {
-		sum.add(txt("ram:TaxTotalAmount", amountsOf(d.TaxCurrency).fmt(d.TaxInTaxCurrency), "currencyID", d.TaxCurrency))
+		sum.Add(txt("ram:TaxTotalAmount", amountsOf(d.TaxCurrency).fmt(d.TaxInTaxCurrency), "currencyID", d.TaxCurrency))
 	}
 	if !t.Rounding.IsZero() {
-		sum.add(txt("ram:RoundingAmount", a.fmt(t.Rounding)))
+		sum.Add(txt("ram:RoundingAmount", a.fmt(t.Rounding)))
 	}
-	sum.add(txt("ram:GrandTotalAmount", a.fmt(t.TaxInclusive)))
+	sum.Add(txt("ram:GrandTotalAmount", a.fmt(t.TaxInclusive)))
 	if !t.Prepaid.IsZero() {
-		sum.add(txt("ram:TotalPrepaidAmount", a.fmt(t.Prepaid)))
+		sum.Add(txt("ram:TotalPrepaidAmount", a.fmt(t.Prepaid)))
 	}
-	sum.add(txt("ram:DuePayableAmount", a.fmt(t.Payable)))
-	st.add(sum)
+	sum.Add(txt("ram:DuePayableAmount", a.fmt(t.Payable)))
+	st.Add(sum)
 	for _, p := range d.Preceding {
 		r := el("ram:InvoiceReferencedDocument", txt("ram:IssuerAssignedID", p.Number))
 		if r != nil && !p.Date.IsZero() {
-			r.add(el("ram:FormattedIssueDateTime", txt("qdt:DateTimeString", date102(p.Date), "format", "102")))
+			r.Add(el("ram:FormattedIssueDateTime", txt("qdt:DateTimeString", date102(p.Date), "format", "102")))
 		}
-		st.add(r)
+		st.Add(r)
 	}
-	tx.add(agreement, delivery, st)
-	root.add(tx)
+	tx.Add(agreement, delivery, st)
+	root.Add(tx)
 	return render(root), nil
 }
 
@@ -171,28 +171,28 @@ func nsAttrs(kv ...string) []xmlAttr {
 }
 
 func ciiLine(l Line, a amounts) *node {
-	n := &node{name: "ram:IncludedSupplyChainTradeLineItem"}
-	n.add(el("ram:AssociatedDocumentLineDocument",
+	n := &node{Name: "ram:IncludedSupplyChainTradeLineItem"}
+	n.Add(el("ram:AssociatedDocumentLineDocument",
 		txt("ram:LineID", l.ID),
 		el("ram:IncludedNote", txt("ram:Content", l.Note))))
-	n.add(el("ram:SpecifiedTradeProduct",
+	n.Add(el("ram:SpecifiedTradeProduct",
 		txt("ram:SellerAssignedID", l.SellerID),
 		txt("ram:Name", l.Name),
 		txt("ram:Description", l.Description)))
-	agr := &node{name: "ram:SpecifiedLineTradeAgreement"}
-	agr.add(el("ram:BuyerOrderReferencedDocument", txt("ram:LineID", l.OrderLineRef)))
+	agr := &node{Name: "ram:SpecifiedLineTradeAgreement"}
+	agr.Add(el("ram:BuyerOrderReferencedDocument", txt("ram:LineID", l.OrderLineRef)))
 	if !l.GrossPrice.IsZero() {
 		g := el("ram:GrossPriceProductTradePrice", txt("ram:ChargeAmount", l.GrossPrice.String()), ciiBaseQty(l))
 		if !l.PriceDiscount.IsZero() {
-			g.add(el("ram:AppliedTradeAllowanceCharge",
+			g.Add(el("ram:AppliedTradeAllowanceCharge",
 				el("ram:ChargeIndicator", txt("udt:Indicator", "false")),
 				txt("ram:ActualAmount", l.PriceDiscount.String())))
 		}
-		agr.add(g)
+		agr.Add(g)
 	}
-	agr.add(el("ram:NetPriceProductTradePrice", txt("ram:ChargeAmount", l.NetPrice.String()), ciiBaseQty(l)))
-	n.add(agr)
-	n.add(el("ram:SpecifiedLineTradeDelivery", txt("ram:BilledQuantity", l.Quantity.String(), "unitCode", l.UnitCode)))
+	agr.Add(el("ram:NetPriceProductTradePrice", txt("ram:ChargeAmount", l.NetPrice.String()), ciiBaseQty(l)))
+	n.Add(agr)
+	n.Add(el("ram:SpecifiedLineTradeDelivery", txt("ram:BilledQuantity", l.Quantity.String(), "unitCode", l.UnitCode)))
 	set := el("ram:SpecifiedLineTradeSettlement",
 		el("ram:ApplicableTradeTax",
 			txt("ram:TypeCode", "VAT"),
@@ -200,10 +200,10 @@ func ciiLine(l Line, a amounts) *node {
 			txt("ram:RateApplicablePercent", rateText(l.Category, l.Rate))),
 		ciiPeriod(l.PeriodStart, l.PeriodEnd))
 	for _, ac := range l.AllowanceCharges {
-		set.add(ciiAllowanceCharge(ac, a, false))
+		set.Add(ciiAllowanceCharge(ac, a, false))
 	}
-	set.add(el("ram:SpecifiedTradeSettlementLineMonetarySummation", txt("ram:LineTotalAmount", a.fmt(l.NetAmount))))
-	n.add(set)
+	set.Add(el("ram:SpecifiedTradeSettlementLineMonetarySummation", txt("ram:LineTotalAmount", a.fmt(l.NetAmount))))
+	n.Add(set)
 	return n
 }
 
@@ -211,16 +211,16 @@ func ciiAllowanceCharge(ac AllowanceCharge, a amounts, header bool) *node {
 	n := el("ram:SpecifiedTradeAllowanceCharge",
 		el("ram:ChargeIndicator", txt("udt:Indicator", fmt.Sprint(ac.Charge))))
 	if !ac.Percent.IsZero() {
-		n.add(txt("ram:CalculationPercent", ac.Percent.String()))
+		n.Add(txt("ram:CalculationPercent", ac.Percent.String()))
 	}
 	if !ac.Base.IsZero() {
-		n.add(txt("ram:BasisAmount", a.fmt(ac.Base)))
+		n.Add(txt("ram:BasisAmount", a.fmt(ac.Base)))
 	}
-	n.add(txt("ram:ActualAmount", a.fmt(ac.Amount)),
+	n.Add(txt("ram:ActualAmount", a.fmt(ac.Amount)),
 		txt("ram:ReasonCode", ac.ReasonCode),
 		txt("ram:Reason", ac.Reason))
 	if header {
-		n.add(el("ram:CategoryTradeTax",
+		n.Add(el("ram:CategoryTradeTax",
 			txt("ram:TypeCode", "VAT"),
 			txt("ram:CategoryCode", ac.Category.Code()),
 			txt("ram:RateApplicablePercent", rateText(ac.Category, ac.Rate))))
@@ -229,14 +229,14 @@ func ciiAllowanceCharge(ac AllowanceCharge, a amounts, header bool) *node {
 }
 
 func ciiAddress(ad Address) *node {
-	pa := &node{name: "ram:PostalTradeAddress"}
-	pa.add(txt("ram:PostcodeCode", ad.Postcode))
+	pa := &node{Name: "ram:PostalTradeAddress"}
+	pa.Add(txt("ram:PostcodeCode", ad.Postcode))
 	for i, tag := range []string{"ram:LineOne", "ram:LineTwo", "ram:LineThree"} {
 		if i < len(ad.Lines) {
-			pa.add(txt(tag, ad.Lines[i]))
+			pa.Add(txt(tag, ad.Lines[i]))
 		}
 	}
-	pa.add(txt("ram:CityName", ad.City), txt("ram:CountryID", strings.ToUpper(ad.Country)), txt("ram:CountrySubDivisionName", ad.Region))
+	pa.Add(txt("ram:CityName", ad.City), txt("ram:CountryID", strings.ToUpper(ad.Country)), txt("ram:CountrySubDivisionName", ad.Region))
 	return pa
 }
 
@@ -244,12 +244,12 @@ func ciiPeriod(start, end o2c.Date) *node {
 	if start.IsZero() && end.IsZero() {
 		return nil
 	}
-	n := &node{name: "ram:BillingSpecifiedPeriod"}
+	n := &node{Name: "ram:BillingSpecifiedPeriod"}
 	if !start.IsZero() {
-		n.add(el("ram:StartDateTime", txt("udt:DateTimeString", date102(start), "format", "102")))
+		n.Add(el("ram:StartDateTime", txt("udt:DateTimeString", date102(start), "format", "102")))
 	}
 	if !end.IsZero() {
-		n.add(el("ram:EndDateTime", txt("udt:DateTimeString", date102(end), "format", "102")))
+		n.Add(el("ram:EndDateTime", txt("udt:DateTimeString", date102(end), "format", "102")))
 	}
 	return n
 }
@@ -262,24 +262,24 @@ func ciiBaseQty(l Line) *node {
 }
 
 func ciiParty(name string, p Party, seller bool) *node {
-	n := &node{name: name}
+	n := &node{Name: name}
 	if p.ID != "" {
 		if p.IDScheme != "" {
-			n.add(txt("ram:GlobalID", p.ID, "schemeID", p.IDScheme))
+			n.Add(txt("ram:GlobalID", p.ID, "schemeID", p.IDScheme))
 		} else {
-			n.add(txt("ram:ID", p.ID))
+			n.Add(txt("ram:ID", p.ID))
 		}
 	}
-	n.add(txt("ram:Name", p.Name))
+	n.Add(txt("ram:Name", p.Name))
 	if seller {
-		n.add(txt("ram:Description", p.LegalInfo))
+		n.Add(txt("ram:Description", p.LegalInfo))
 	}
-	n.add(el("ram:SpecifiedLegalOrganization",
+	n.Add(el("ram:SpecifiedLegalOrganization",
 		txt("ram:ID", p.LegalID, "schemeID", p.LegalIDScheme),
 		txt("ram:TradingBusinessName", p.TradingName)))
-	n.add(ciiAddress(p.Address))
-	n.add(el("ram:URIUniversalCommunication", txt("ram:URIID", p.Endpoint, "schemeID", p.EndpointScheme)))
-	n.add(el("ram:SpecifiedTaxRegistration", txt("ram:ID", p.VATNumber, "schemeID", "VA")))
+	n.Add(ciiAddress(p.Address))
+	n.Add(el("ram:URIUniversalCommunication", txt("ram:URIID", p.Endpoint, "schemeID", p.EndpointScheme)))
+	n.Add(el("ram:SpecifiedTaxRegistration", txt("ram:ID", p.VATNumber, "schemeID", "VA")))
 	return n
 }
 
@@ -293,74 +293,74 @@ func ReadCII(data []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	if root.name != "CrossIndustryInvoice" || root.space != nsRSM {
-		return nil, &SyntaxError{Msg: "not a CII CrossIndustryInvoice: root is " + root.space + " " + root.name}
+	if root.Name != "CrossIndustryInvoice" || root.Space != nsRSM {
+		return nil, &SyntaxError{Msg: "not a CII CrossIndustryInvoice: root is " + root.Space + " " + root.Name}
 	}
 	r := &reader{}
 	d := &Document{}
-	ed := root.one("ExchangedDocument")
-	d.Number = ed.str("ID")
-	d.Type = TypeCode(ed.str("TypeCode"))
-	d.IssueDate = r.date102(ed.one("IssueDateTime/DateTimeString"), "IssueDateTime")
-	for _, n := range ed.all("IncludedNote") {
-		d.Notes = append(d.Notes, Note{Subject: n.str("SubjectCode"), Text: n.str("Content")})
+	ed := root.One("ExchangedDocument")
+	d.Number = ed.Str("ID")
+	d.Type = TypeCode(ed.Str("TypeCode"))
+	d.IssueDate = r.date102(ed.One("IssueDateTime/DateTimeString"), "IssueDateTime")
+	for _, n := range ed.All("IncludedNote") {
+		d.Notes = append(d.Notes, Note{Subject: n.Str("SubjectCode"), Text: n.Str("Content")})
 	}
-	tx := root.one("SupplyChainTradeTransaction")
-	ag := tx.one("ApplicableHeaderTradeAgreement")
-	d.BuyerReference = ag.str("BuyerReference")
-	d.Seller = readCIIParty(ag.one("SellerTradeParty"))
-	d.Buyer = readCIIParty(ag.one("BuyerTradeParty"))
-	d.SalesOrder = ag.str("SellerOrderReferencedDocument/IssuerAssignedID")
-	d.PurchaseOrder = ag.str("BuyerOrderReferencedDocument/IssuerAssignedID")
-	dl := tx.one("ApplicableHeaderTradeDelivery")
-	d.DeliveryDate = r.date102(dl.one("ActualDeliverySupplyChainEvent/OccurrenceDateTime/DateTimeString"), "ActualDeliverySupplyChainEvent")
-	if st := dl.one("ShipToTradeParty/PostalTradeAddress"); st != nil {
+	tx := root.One("SupplyChainTradeTransaction")
+	ag := tx.One("ApplicableHeaderTradeAgreement")
+	d.BuyerReference = ag.Str("BuyerReference")
+	d.Seller = readCIIParty(ag.One("SellerTradeParty"))
+	d.Buyer = readCIIParty(ag.One("BuyerTradeParty"))
+	d.SalesOrder = ag.Str("SellerOrderReferencedDocument/IssuerAssignedID")
+	d.PurchaseOrder = ag.Str("BuyerOrderReferencedDocument/IssuerAssignedID")
+	dl := tx.One("ApplicableHeaderTradeDelivery")
+	d.DeliveryDate = r.date102(dl.One("ActualDeliverySupplyChainEvent/OccurrenceDateTime/DateTimeString"), "ActualDeliverySupplyChainEvent")
+	if st := dl.One("ShipToTradeParty/PostalTradeAddress"); st != nil {
 		d.DeliverTo = readCIIAddress(st)
 	}
-	st := tx.one("ApplicableHeaderTradeSettlement")
-	d.Currency = st.str("InvoiceCurrencyCode")
-	d.Payment.Reference = st.str("PaymentReference")
-	d.Payment.CreditorID = st.str("CreditorReferenceID")
-	d.TaxCurrency = st.str("TaxCurrencyCode")
-	d.PeriodStart, d.PeriodEnd = r.ciiPeriod(st.one("BillingSpecifiedPeriod"))
-	if pm := st.one("SpecifiedTradeSettlementPaymentMeans"); pm != nil {
-		d.Payment.Code = pm.str("TypeCode")
-		d.Payment.Text = pm.str("Information")
-		d.Payment.IBAN = pm.str("PayeePartyCreditorFinancialAccount/IBANID")
+	st := tx.One("ApplicableHeaderTradeSettlement")
+	d.Currency = st.Str("InvoiceCurrencyCode")
+	d.Payment.Reference = st.Str("PaymentReference")
+	d.Payment.CreditorID = st.Str("CreditorReferenceID")
+	d.TaxCurrency = st.Str("TaxCurrencyCode")
+	d.PeriodStart, d.PeriodEnd = r.ciiPeriod(st.One("BillingSpecifiedPeriod"))
+	if pm := st.One("SpecifiedTradeSettlementPaymentMeans"); pm != nil {
+		d.Payment.Code = pm.Str("TypeCode")
+		d.Payment.Text = pm.Str("Information")
+		d.Payment.IBAN = pm.Str("PayeePartyCreditorFinancialAccount/IBANID")
 		if d.Payment.IBAN == "" {
-			d.Payment.IBAN = pm.str("PayeePartyCreditorFinancialAccount/ProprietaryID")
+			d.Payment.IBAN = pm.Str("PayeePartyCreditorFinancialAccount/ProprietaryID")
 		}
-		d.Payment.AccountName = pm.str("PayeePartyCreditorFinancialAccount/AccountName")
-		d.Payment.BIC = pm.str("PayeeSpecifiedCreditorFinancialInstitution/BICID")
-		d.Payment.DebitedAccount = pm.str("PayerPartyDebtorFinancialAccount/IBANID")
+		d.Payment.AccountName = pm.Str("PayeePartyCreditorFinancialAccount/AccountName")
+		d.Payment.BIC = pm.Str("PayeeSpecifiedCreditorFinancialInstitution/BICID")
+		d.Payment.DebitedAccount = pm.Str("PayerPartyDebtorFinancialAccount/IBANID")
 	}
-	for _, v := range st.all("ApplicableTradeTax") {
+	for _, v := range st.All("ApplicableTradeTax") {
 		d.VAT = append(d.VAT, VATBreakdown{
-			Category:        r.category(v.str("CategoryCode"), "ApplicableTradeTax/CategoryCode"),
+			Category:        r.category(v.Str("CategoryCode"), "ApplicableTradeTax/CategoryCode"),
 			Rate:            r.dec(v, "RateApplicablePercent"),
 			Base:            r.dec(v, "BasisAmount"),
 			Tax:             r.dec(v, "CalculatedAmount"),
-			ExemptionReason: v.str("ExemptionReason"),
-			ExemptionCode:   v.str("ExemptionReasonCode"),
+			ExemptionReason: v.Str("ExemptionReason"),
+			ExemptionCode:   v.Str("ExemptionReasonCode"),
 		})
 	}
-	for _, n := range st.all("SpecifiedTradeAllowanceCharge") {
+	for _, n := range st.All("SpecifiedTradeAllowanceCharge") {
 		d.AllowanceCharges = append(d.AllowanceCharges, r.ciiAllowanceCharge(n))
 	}
 	var terms []string
-	for _, pt := range st.all("SpecifiedTradePaymentTerms") {
-		if s := pt.str("Description"); s != "" {
+	for _, pt := range st.All("SpecifiedTradePaymentTerms") {
+		if s := pt.Str("Description"); s != "" {
 			terms = append(terms, s)
 		}
 		if d.DueDate.IsZero() {
-			d.DueDate = r.date102(pt.one("DueDateDateTime/DateTimeString"), "DueDateDateTime")
+			d.DueDate = r.date102(pt.One("DueDateDateTime/DateTimeString"), "DueDateDateTime")
 		}
-		if m := pt.str("DirectDebitMandateID"); m != "" {
+		if m := pt.Str("DirectDebitMandateID"); m != "" {
 			d.Payment.Mandate = m
 		}
 	}
 	d.PaymentTerms = strings.Join(terms, "\n")
-	sum := st.one("SpecifiedTradeSettlementHeaderMonetarySummation")
+	sum := st.One("SpecifiedTradeSettlementHeaderMonetarySummation")
 	d.Totals = Totals{
 		LineNet:      r.dec(sum, "LineTotalAmount"),
 		Charges:      r.dec(sum, "ChargeTotalAmount"),
@@ -373,18 +373,18 @@ func ReadCII(data []byte) (*Document, error) {
 	}
 	// BT-110 is the TaxTotalAmount in the invoice currency (BT-111 may be
 	// given too, in the tax currency).
-	for _, tt := range sum.all("TaxTotalAmount") {
-		if cur := tt.attr("currencyID"); cur == "" || cur == d.Currency {
+	for _, tt := range sum.All("TaxTotalAmount") {
+		if cur := tt.Attr("currencyID"); cur == "" || cur == d.Currency {
 			d.Totals.Tax = r.decNode(tt, "TaxTotalAmount")
 		} else if cur == d.TaxCurrency {
 			d.TaxInTaxCurrency = r.decNode(tt, "TaxTotalAmount")
 		}
 	}
-	for _, p := range st.all("InvoiceReferencedDocument") {
-		d.Preceding = append(d.Preceding, Reference{Number: p.str("IssuerAssignedID"),
-			Date: r.date102(p.one("FormattedIssueDateTime/DateTimeString"), "InvoiceReferencedDocument")})
+	for _, p := range st.All("InvoiceReferencedDocument") {
+		d.Preceding = append(d.Preceding, Reference{Number: p.Str("IssuerAssignedID"),
+			Date: r.date102(p.One("FormattedIssueDateTime/DateTimeString"), "InvoiceReferencedDocument")})
 	}
-	for _, li := range tx.all("IncludedSupplyChainTradeLineItem") {
+	for _, li := range tx.All("IncludedSupplyChainTradeLineItem") {
 		d.Lines = append(d.Lines, r.ciiLine(li))
 	}
 	if r.err != nil {
@@ -422,25 +422,25 @@ func readCIIParty(n *node) Party {
 	if n == nil {
 		return Party{}
 	}
-	p := Party{Name: n.str("Name"), LegalInfo: n.str("Description")}
-	if g := n.one("GlobalID"); g != nil {
-		p.ID, p.IDScheme = n.str("GlobalID"), g.attr("schemeID")
+	p := Party{Name: n.Str("Name"), LegalInfo: n.Str("Description")}
+	if g := n.One("GlobalID"); g != nil {
+		p.ID, p.IDScheme = n.Str("GlobalID"), g.Attr("schemeID")
 	} else {
-		p.ID = n.str("ID")
+		p.ID = n.Str("ID")
 	}
-	if lo := n.one("SpecifiedLegalOrganization"); lo != nil {
-		p.LegalID, p.LegalIDScheme = lo.str("ID"), lo.one("ID").attr("schemeID")
-		p.TradingName = lo.str("TradingBusinessName")
+	if lo := n.One("SpecifiedLegalOrganization"); lo != nil {
+		p.LegalID, p.LegalIDScheme = lo.Str("ID"), lo.One("ID").Attr("schemeID")
+		p.TradingName = lo.Str("TradingBusinessName")
 	}
-	for _, tr := range n.all("SpecifiedTaxRegistration") {
-		if id := tr.one("ID"); id != nil && id.attr("schemeID") == "VA" {
-			p.VATNumber = tr.str("ID")
+	for _, tr := range n.All("SpecifiedTaxRegistration") {
+		if id := tr.One("ID"); id != nil && id.Attr("schemeID") == "VA" {
+			p.VATNumber = tr.Str("ID")
 		}
 	}
-	if u := n.one("URIUniversalCommunication/URIID"); u != nil && strings.TrimSpace(u.text) != "" {
-		p.Endpoint, p.EndpointScheme = strings.TrimSpace(u.text), u.attr("schemeID")
+	if u := n.One("URIUniversalCommunication/URIID"); u != nil && strings.TrimSpace(u.Text) != "" {
+		p.Endpoint, p.EndpointScheme = strings.TrimSpace(u.Text), u.Attr("schemeID")
 	}
-	p.Address = readCIIAddress(n.one("PostalTradeAddress"))
+	p.Address = readCIIAddress(n.One("PostalTradeAddress"))
 	return p
 }
 
@@ -462,12 +462,12 @@ type addressTags struct {
 func readAddress(pa *node, t addressTags) Address {
 	var a Address
 	for _, tag := range t.lines {
-		if s := pa.str(tag); s != "" {
+		if s := pa.Str(tag); s != "" {
 			a.Lines = append(a.Lines, s)
 		}
 	}
-	a.City, a.Postcode = pa.str(t.city), pa.str(t.postcode)
-	a.Region, a.Country = pa.str(t.region), pa.str(t.country)
+	a.City, a.Postcode = pa.Str(t.city), pa.Str(t.postcode)
+	a.Region, a.Country = pa.Str(t.region), pa.Str(t.country)
 	return a
 }
 
@@ -475,22 +475,22 @@ func (r *reader) ciiPeriod(n *node) (start, end o2c.Date) {
 	if n == nil {
 		return
 	}
-	return r.date102(n.one("StartDateTime/DateTimeString"), "BillingSpecifiedPeriod/StartDateTime"),
-		r.date102(n.one("EndDateTime/DateTimeString"), "BillingSpecifiedPeriod/EndDateTime")
+	return r.date102(n.One("StartDateTime/DateTimeString"), "BillingSpecifiedPeriod/StartDateTime"),
+		r.date102(n.One("EndDateTime/DateTimeString"), "BillingSpecifiedPeriod/EndDateTime")
 }
 
 func (r *reader) ciiAllowanceCharge(n *node) AllowanceCharge {
-	ind := n.str("ChargeIndicator/Indicator")
+	ind := n.Str("ChargeIndicator/Indicator")
 	ac := AllowanceCharge{
 		Charge:     r.boolean(ind, "ChargeIndicator"),
 		Amount:     r.dec(n, "ActualAmount"),
 		Base:       r.dec(n, "BasisAmount"),
 		Percent:    r.dec(n, "CalculationPercent"),
-		Reason:     n.str("Reason"),
-		ReasonCode: n.str("ReasonCode"),
+		Reason:     n.Str("Reason"),
+		ReasonCode: n.Str("ReasonCode"),
 	}
-	if ct := n.one("CategoryTradeTax"); ct != nil {
-		ac.Category = r.category(ct.str("CategoryCode"), "CategoryTradeTax/CategoryCode")
+	if ct := n.One("CategoryTradeTax"); ct != nil {
+		ac.Category = r.category(ct.Str("CategoryCode"), "CategoryTradeTax/CategoryCode")
 		ac.Rate = r.dec(ct, "RateApplicablePercent")
 	}
 	return ac
@@ -498,14 +498,14 @@ func (r *reader) ciiAllowanceCharge(n *node) AllowanceCharge {
 
 func (r *reader) ciiLine(n *node) Line {
 	l := Line{
-		ID:          n.str("AssociatedDocumentLineDocument/LineID"),
-		Note:        n.str("AssociatedDocumentLineDocument/IncludedNote/Content"),
-		Name:        n.str("SpecifiedTradeProduct/Name"),
-		Description: n.str("SpecifiedTradeProduct/Description"),
-		SellerID:    n.str("SpecifiedTradeProduct/SellerAssignedID"),
+		ID:          n.Str("AssociatedDocumentLineDocument/LineID"),
+		Note:        n.Str("AssociatedDocumentLineDocument/IncludedNote/Content"),
+		Name:        n.Str("SpecifiedTradeProduct/Name"),
+		Description: n.Str("SpecifiedTradeProduct/Description"),
+		SellerID:    n.Str("SpecifiedTradeProduct/SellerAssignedID"),
 	}
-	ag := n.one("SpecifiedLineTradeAgreement")
-	l.OrderLineRef = ag.str("BuyerOrderReferencedDocument/LineID")
+	ag := n.One("SpecifiedLineTradeAgreement")
+	l.OrderLineRef = ag.Str("BuyerOrderReferencedDocument/LineID")
 	l.NetPrice = r.dec(ag, "NetPriceProductTradePrice/ChargeAmount")
 	l.GrossPrice = r.dec(ag, "GrossPriceProductTradePrice/ChargeAmount")
 	l.PriceDiscount = r.dec(ag, "GrossPriceProductTradePrice/AppliedTradeAllowanceCharge/ActualAmount")
@@ -513,14 +513,14 @@ func (r *reader) ciiLine(n *node) Line {
 	if gq := r.dec(ag, "GrossPriceProductTradePrice/BasisQuantity"); l.BaseQuantity.IsZero() && !gq.IsZero() {
 		l.BaseQuantity = gq
 	}
-	q := n.one("SpecifiedLineTradeDelivery/BilledQuantity")
+	q := n.One("SpecifiedLineTradeDelivery/BilledQuantity")
 	l.Quantity = r.decNode(q, "BilledQuantity")
-	l.UnitCode = q.attr("unitCode")
-	set := n.one("SpecifiedLineTradeSettlement")
-	l.Category = r.category(set.str("ApplicableTradeTax/CategoryCode"), "line ApplicableTradeTax/CategoryCode")
+	l.UnitCode = q.Attr("unitCode")
+	set := n.One("SpecifiedLineTradeSettlement")
+	l.Category = r.category(set.Str("ApplicableTradeTax/CategoryCode"), "line ApplicableTradeTax/CategoryCode")
 	l.Rate = r.dec(set, "ApplicableTradeTax/RateApplicablePercent")
-	l.PeriodStart, l.PeriodEnd = r.ciiPeriod(set.one("BillingSpecifiedPeriod"))
-	for _, ac := range set.all("SpecifiedTradeAllowanceCharge") {
+	l.PeriodStart, l.PeriodEnd = r.ciiPeriod(set.One("BillingSpecifiedPeriod"))
+	for _, ac := range set.All("SpecifiedTradeAllowanceCharge") {
 		l.AllowanceCharges = append(l.AllowanceCharges, r.ciiAllowanceCharge(ac))
 	}
 	l.NetAmount = r.dec(set, "SpecifiedTradeSettlementLineMonetarySummation/LineTotalAmount")
@@ -541,14 +541,14 @@ func (r *reader) dec(n *node, path string) decimal.Decimal {
 	if n == nil {
 		return decimal.Decimal{}
 	}
-	return r.decNode(n.one(path), path)
+	return r.decNode(n.One(path), path)
 }
 
 func (r *reader) decNode(n *node, path string) decimal.Decimal {
 	if n == nil {
 		return decimal.Decimal{}
 	}
-	s := strings.TrimSpace(n.text)
+	s := strings.TrimSpace(n.Text)
 	if s == "" {
 		return decimal.Decimal{}
 	}
@@ -580,8 +580,8 @@ func (r *reader) date102(n *node, path string) o2c.Date {
 	if n == nil {
 		return o2c.Date{}
 	}
-	s := strings.TrimSpace(n.text)
-	if f := n.attr("format"); f != "" && f != "102" {
+	s := strings.TrimSpace(n.Text)
+	if f := n.Attr("format"); f != "" && f != "102" {
 		r.fail(path, fmt.Sprintf("date format %q is not supported (102 is)", f))
 		return o2c.Date{}
 	}
@@ -597,7 +597,7 @@ func (r *reader) isoDate(n *node, path string) o2c.Date {
 	if n == nil {
 		return o2c.Date{}
 	}
-	s := strings.TrimSpace(n.text)
+	s := strings.TrimSpace(n.Text)
 	d, err := o2c.ParseDate(s)
 	if err != nil {
 		r.fail(path, fmt.Sprintf("%q is not a date (YYYY-MM-DD)", s))

@@ -33,74 +33,74 @@ func WriteUBL(d *Document) ([]byte, error) {
 	if credit {
 		rootName, ns, lineName, qtyName = "CreditNote", nsUBLCreditNote, "cac:CreditNoteLine", "cbc:CreditedQuantity"
 	}
-	root := &node{name: rootName, attrs: append([]xmlAttr{{Name: xmlName{Local: "xmlns"}, Value: ns}}, nsAttrs("cac", nsCAC, "cbc", nsCBC)...)}
-	root.add(txt("cbc:CustomizationID", GuidelineEN16931),
+	root := &node{Name: rootName, Attrs: append([]xmlAttr{{Name: xmlName{Local: "xmlns"}, Value: ns}}, nsAttrs("cac", nsCAC, "cbc", nsCBC)...)}
+	root.Add(txt("cbc:CustomizationID", GuidelineEN16931),
 		txt("cbc:ID", d.Number),
 		txt("cbc:IssueDate", isoDate(d.IssueDate)))
 	if credit {
-		root.add(txt("cbc:CreditNoteTypeCode", string(d.Type)))
+		root.Add(txt("cbc:CreditNoteTypeCode", string(d.Type)))
 	} else {
-		root.add(txt("cbc:DueDate", isoDate(d.DueDate)), txt("cbc:InvoiceTypeCode", string(d.Type)))
+		root.Add(txt("cbc:DueDate", isoDate(d.DueDate)), txt("cbc:InvoiceTypeCode", string(d.Type)))
 	}
 	for _, n := range d.Notes {
 		text := n.Text
 		if n.Subject != "" {
 			text = "#" + n.Subject + "#" + text // UBL has no element for BT-21: the usual "#code#text" convention
 		}
-		root.add(txt("cbc:Note", text))
+		root.Add(txt("cbc:Note", text))
 	}
-	root.add(txt("cbc:DocumentCurrencyCode", cur), txt("cbc:TaxCurrencyCode", taxCurrency(d)), txt("cbc:BuyerReference", d.BuyerReference),
+	root.Add(txt("cbc:DocumentCurrencyCode", cur), txt("cbc:TaxCurrencyCode", taxCurrency(d)), txt("cbc:BuyerReference", d.BuyerReference),
 		ublPeriod(d.PeriodStart, d.PeriodEnd))
 	if d.PurchaseOrder != "" || d.SalesOrder != "" {
 		po := d.PurchaseOrder
 		if po == "" {
 			po = "NA"
 		}
-		root.add(el("cac:OrderReference", txt("cbc:ID", po), txt("cbc:SalesOrderID", d.SalesOrder)))
+		root.Add(el("cac:OrderReference", txt("cbc:ID", po), txt("cbc:SalesOrderID", d.SalesOrder)))
 	}
 	for _, p := range d.Preceding {
-		root.add(el("cac:BillingReference", el("cac:InvoiceDocumentReference",
+		root.Add(el("cac:BillingReference", el("cac:InvoiceDocumentReference",
 			txt("cbc:ID", p.Number), txt("cbc:IssueDate", isoDate(p.Date)))))
 	}
 	sp := ublParty(d.Seller, true)
 	if d.Payment.CreditorID != "" { // BT-90: the SEPA creditor identifier
 		id := el("cac:PartyIdentification", txt("cbc:ID", d.Payment.CreditorID, "schemeID", "SEPA"))
 		at := 0
-		if len(sp.children) > 0 && sp.children[0].name == "cbc:EndpointID" {
+		if len(sp.Children) > 0 && sp.Children[0].Name == "cbc:EndpointID" {
 			at = 1
 		}
-		sp.children = append(sp.children[:at], append([]*node{id}, sp.children[at:]...)...)
+		sp.Children = append(sp.Children[:at], append([]*node{id}, sp.Children[at:]...)...)
 	}
-	root.add(el("cac:AccountingSupplierParty", sp),
+	root.Add(el("cac:AccountingSupplierParty", sp),
 		el("cac:AccountingCustomerParty", ublParty(d.Buyer, false)))
 	var loc *node
 	if d.DeliverTo.Country != "" {
 		loc = el("cac:DeliveryLocation", ublAddress("cac:Address", d.DeliverTo))
 	}
-	root.add(el("cac:Delivery", txt("cbc:ActualDeliveryDate", isoDate(d.DeliveryDate)), loc))
+	root.Add(el("cac:Delivery", txt("cbc:ActualDeliveryDate", isoDate(d.DeliveryDate)), loc))
 	if d.Payment.Code != "" {
 		pm := el("cac:PaymentMeans", txt("cbc:PaymentMeansCode", d.Payment.Code, "name", d.Payment.Text))
 		if credit {
-			pm.add(txt("cbc:PaymentDueDate", isoDate(d.DueDate)))
+			pm.Add(txt("cbc:PaymentDueDate", isoDate(d.DueDate)))
 		}
-		pm.add(txt("cbc:PaymentID", d.Payment.Reference),
+		pm.Add(txt("cbc:PaymentID", d.Payment.Reference),
 			el("cac:PayeeFinancialAccount",
 				txt("cbc:ID", d.Payment.IBAN),
 				txt("cbc:Name", d.Payment.AccountName),
 				el("cac:FinancialInstitutionBranch", txt("cbc:ID", d.Payment.BIC))),
 			el("cac:PaymentMandate", txt("cbc:ID", d.Payment.Mandate),
 				el("cac:PayerFinancialAccount", txt("cbc:ID", d.Payment.DebitedAccount))))
-		root.add(pm)
+		root.Add(pm)
 	} else if credit && !d.DueDate.IsZero() {
-		root.add(el("cac:PaymentMeans", txt("cbc:PaymentMeansCode", "1"), txt("cbc:PaymentDueDate", isoDate(d.DueDate))))
+		root.Add(el("cac:PaymentMeans", txt("cbc:PaymentMeansCode", "1"), txt("cbc:PaymentDueDate", isoDate(d.DueDate))))
 	}
-	root.add(el("cac:PaymentTerms", txt("cbc:Note", d.PaymentTerms)))
+	root.Add(el("cac:PaymentTerms", txt("cbc:Note", d.PaymentTerms)))
 	for _, ac := range d.AllowanceCharges {
-		root.add(ublAllowanceCharge(ac, a, cur, true))
+		root.Add(ublAllowanceCharge(ac, a, cur, true))
 	}
 	tt := el("cac:TaxTotal", money("cbc:TaxAmount", d.Totals.Tax))
 	for _, v := range d.VAT {
-		tt.add(el("cac:TaxSubtotal",
+		tt.Add(el("cac:TaxSubtotal",
 			money("cbc:TaxableAmount", v.Base),
 			money("cbc:TaxAmount", v.Tax),
 			el("cac:TaxCategory",
@@ -110,9 +110,9 @@ func WriteUBL(d *Document) ([]byte, error) {
 				txt("cbc:TaxExemptionReason", v.ExemptionReason),
 				el("cac:TaxScheme", txt("cbc:ID", "VAT")))))
 	}
-	root.add(tt)
+	root.Add(tt)
 	if d.TaxCurrency != "" && d.TaxCurrency != cur {
-		root.add(el("cac:TaxTotal", txt("cbc:TaxAmount", amountsOf(d.TaxCurrency).fmt(d.TaxInTaxCurrency), "currencyID", d.TaxCurrency)))
+		root.Add(el("cac:TaxTotal", txt("cbc:TaxAmount", amountsOf(d.TaxCurrency).fmt(d.TaxInTaxCurrency), "currencyID", d.TaxCurrency)))
 	}
 	t := d.Totals
 	lmt := el("cac:LegalMonetaryTotal",
@@ -120,28 +120,28 @@ func WriteUBL(d *Document) ([]byte, error) {
 		money("cbc:TaxExclusiveAmount", t.TaxExclusive),
 		money("cbc:TaxInclusiveAmount", t.TaxInclusive))
 	if len(d.AllowanceCharges) > 0 {
-		lmt.add(money("cbc:AllowanceTotalAmount", t.Allowances), money("cbc:ChargeTotalAmount", t.Charges))
+		lmt.Add(money("cbc:AllowanceTotalAmount", t.Allowances), money("cbc:ChargeTotalAmount", t.Charges))
 	}
 	if !t.Prepaid.IsZero() {
-		lmt.add(money("cbc:PrepaidAmount", t.Prepaid))
+		lmt.Add(money("cbc:PrepaidAmount", t.Prepaid))
 	}
 	if !t.Rounding.IsZero() {
-		lmt.add(money("cbc:PayableRoundingAmount", t.Rounding))
+		lmt.Add(money("cbc:PayableRoundingAmount", t.Rounding))
 	}
-	lmt.add(money("cbc:PayableAmount", t.Payable))
-	root.add(lmt)
+	lmt.Add(money("cbc:PayableAmount", t.Payable))
+	root.Add(lmt)
 	for _, l := range d.Lines {
 		ln := el(lineName, txt("cbc:ID", l.ID), txt("cbc:Note", l.Note),
 			txt(qtyName, l.Quantity.String(), "unitCode", l.UnitCode),
 			money("cbc:LineExtensionAmount", l.NetAmount),
 			ublPeriod(l.PeriodStart, l.PeriodEnd))
 		if l.OrderLineRef != "" {
-			ln.add(el("cac:OrderLineReference", txt("cbc:LineID", l.OrderLineRef)))
+			ln.Add(el("cac:OrderLineReference", txt("cbc:LineID", l.OrderLineRef)))
 		}
 		for _, ac := range l.AllowanceCharges {
-			ln.add(ublAllowanceCharge(ac, a, cur, false))
+			ln.Add(ublAllowanceCharge(ac, a, cur, false))
 		}
-		ln.add(el("cac:Item",
+		ln.Add(el("cac:Item",
 			txt("cbc:Description", l.Description),
 			txt("cbc:Name", l.Name),
 			el("cac:SellersItemIdentification", txt("cbc:ID", l.SellerID)),
@@ -151,16 +151,16 @@ func WriteUBL(d *Document) ([]byte, error) {
 				el("cac:TaxScheme", txt("cbc:ID", "VAT")))))
 		price := el("cac:Price", txt("cbc:PriceAmount", l.NetPrice.String(), "currencyID", cur))
 		if !l.BaseQuantity.IsZero() {
-			price.add(txt("cbc:BaseQuantity", l.BaseQuantity.String(), "unitCode", l.UnitCode))
+			price.Add(txt("cbc:BaseQuantity", l.BaseQuantity.String(), "unitCode", l.UnitCode))
 		}
 		if !l.GrossPrice.IsZero() {
-			price.add(el("cac:AllowanceCharge",
+			price.Add(el("cac:AllowanceCharge",
 				txt("cbc:ChargeIndicator", "false"),
 				txt("cbc:Amount", l.PriceDiscount.String(), "currencyID", cur),
 				txt("cbc:BaseAmount", l.GrossPrice.String(), "currencyID", cur)))
 		}
-		ln.add(price)
-		root.add(ln)
+		ln.Add(price)
+		root.Add(ln)
 	}
 	return render(root), nil
 }
@@ -171,14 +171,14 @@ func ublAllowanceCharge(ac AllowanceCharge, a amounts, cur string, header bool) 
 		txt("cbc:AllowanceChargeReasonCode", ac.ReasonCode),
 		txt("cbc:AllowanceChargeReason", ac.Reason))
 	if !ac.Percent.IsZero() {
-		n.add(txt("cbc:MultiplierFactorNumeric", ac.Percent.String()))
+		n.Add(txt("cbc:MultiplierFactorNumeric", ac.Percent.String()))
 	}
-	n.add(txt("cbc:Amount", a.fmt(ac.Amount), "currencyID", cur))
+	n.Add(txt("cbc:Amount", a.fmt(ac.Amount), "currencyID", cur))
 	if !ac.Base.IsZero() {
-		n.add(txt("cbc:BaseAmount", a.fmt(ac.Base), "currencyID", cur))
+		n.Add(txt("cbc:BaseAmount", a.fmt(ac.Base), "currencyID", cur))
 	}
 	if header {
-		n.add(el("cac:TaxCategory",
+		n.Add(el("cac:TaxCategory",
 			txt("cbc:ID", ac.Category.Code()),
 			txt("cbc:Percent", rateText(ac.Category, ac.Rate)),
 			el("cac:TaxScheme", txt("cbc:ID", "VAT"))))
@@ -187,38 +187,38 @@ func ublAllowanceCharge(ac AllowanceCharge, a amounts, cur string, header bool) 
 }
 
 func ublParty(p Party, seller bool) *node {
-	n := &node{name: "cac:Party"}
-	n.add(txt("cbc:EndpointID", p.Endpoint, "schemeID", p.EndpointScheme))
+	n := &node{Name: "cac:Party"}
+	n.Add(txt("cbc:EndpointID", p.Endpoint, "schemeID", p.EndpointScheme))
 	if p.ID != "" {
-		n.add(el("cac:PartyIdentification", txt("cbc:ID", p.ID, "schemeID", p.IDScheme)))
+		n.Add(el("cac:PartyIdentification", txt("cbc:ID", p.ID, "schemeID", p.IDScheme)))
 	}
-	n.add(el("cac:PartyName", txt("cbc:Name", p.TradingName)))
-	n.add(ublAddress("cac:PostalAddress", p.Address))
+	n.Add(el("cac:PartyName", txt("cbc:Name", p.TradingName)))
+	n.Add(ublAddress("cac:PostalAddress", p.Address))
 	if p.VATNumber != "" {
-		n.add(el("cac:PartyTaxScheme", txt("cbc:CompanyID", p.VATNumber), el("cac:TaxScheme", txt("cbc:ID", "VAT"))))
+		n.Add(el("cac:PartyTaxScheme", txt("cbc:CompanyID", p.VATNumber), el("cac:TaxScheme", txt("cbc:ID", "VAT"))))
 	}
 	le := el("cac:PartyLegalEntity", txt("cbc:RegistrationName", p.Name),
 		txt("cbc:CompanyID", p.LegalID, "schemeID", p.LegalIDScheme))
 	if seller {
-		le.add(txt("cbc:CompanyLegalForm", p.LegalInfo))
+		le.Add(txt("cbc:CompanyLegalForm", p.LegalInfo))
 	}
-	n.add(le)
+	n.Add(le)
 	return n
 }
 
 func ublAddress(name string, ad Address) *node {
-	pa := &node{name: name}
+	pa := &node{Name: name}
 	if len(ad.Lines) > 0 {
-		pa.add(txt("cbc:StreetName", ad.Lines[0]))
+		pa.Add(txt("cbc:StreetName", ad.Lines[0]))
 	}
 	if len(ad.Lines) > 1 {
-		pa.add(txt("cbc:AdditionalStreetName", ad.Lines[1]))
+		pa.Add(txt("cbc:AdditionalStreetName", ad.Lines[1]))
 	}
-	pa.add(txt("cbc:CityName", ad.City), txt("cbc:PostalZone", ad.Postcode), txt("cbc:CountrySubentity", ad.Region))
+	pa.Add(txt("cbc:CityName", ad.City), txt("cbc:PostalZone", ad.Postcode), txt("cbc:CountrySubentity", ad.Region))
 	if len(ad.Lines) > 2 {
-		pa.add(el("cac:AddressLine", txt("cbc:Line", ad.Lines[2])))
+		pa.Add(el("cac:AddressLine", txt("cbc:Line", ad.Lines[2])))
 	}
-	pa.add(el("cac:Country", txt("cbc:IdentificationCode", strings.ToUpper(ad.Country))))
+	pa.Add(el("cac:Country", txt("cbc:IdentificationCode", strings.ToUpper(ad.Country))))
 	return pa
 }
 
@@ -240,36 +240,36 @@ func ReadUBL(data []byte) (*Document, error) {
 	}
 	credit := false
 	switch {
-	case root.name == "Invoice" && root.space == nsUBLInvoice:
-	case root.name == "CreditNote" && root.space == nsUBLCreditNote:
+	case root.Name == "Invoice" && root.Space == nsUBLInvoice:
+	case root.Name == "CreditNote" && root.Space == nsUBLCreditNote:
 		credit = true
 	default:
-		return nil, &SyntaxError{Msg: "not a UBL Invoice or CreditNote: root is " + root.space + " " + root.name}
+		return nil, &SyntaxError{Msg: "not a UBL Invoice or CreditNote: root is " + root.Space + " " + root.Name}
 	}
 	r := &reader{}
 	d := &Document{
-		Number:         root.str("ID"),
-		Currency:       root.str("DocumentCurrencyCode"),
-		BuyerReference: root.str("BuyerReference"),
-		PurchaseOrder:  root.str("OrderReference/ID"),
-		SalesOrder:     root.str("OrderReference/SalesOrderID"),
-		PaymentTerms:   root.str("PaymentTerms/Note"),
+		Number:         root.Str("ID"),
+		Currency:       root.Str("DocumentCurrencyCode"),
+		BuyerReference: root.Str("BuyerReference"),
+		PurchaseOrder:  root.Str("OrderReference/ID"),
+		SalesOrder:     root.Str("OrderReference/SalesOrderID"),
+		PaymentTerms:   root.Str("PaymentTerms/Note"),
 	}
 	if d.PurchaseOrder == "NA" && d.SalesOrder != "" {
 		d.PurchaseOrder = ""
 	}
-	d.IssueDate = r.isoDate(root.one("IssueDate"), "IssueDate")
+	d.IssueDate = r.isoDate(root.One("IssueDate"), "IssueDate")
 	lineName, qtyName := "InvoiceLine", "InvoicedQuantity"
 	if credit {
-		d.Type = TypeCode(root.str("CreditNoteTypeCode"))
-		d.DueDate = r.isoDate(root.one("PaymentMeans/PaymentDueDate"), "PaymentMeans/PaymentDueDate")
+		d.Type = TypeCode(root.Str("CreditNoteTypeCode"))
+		d.DueDate = r.isoDate(root.One("PaymentMeans/PaymentDueDate"), "PaymentMeans/PaymentDueDate")
 		lineName, qtyName = "CreditNoteLine", "CreditedQuantity"
 	} else {
-		d.Type = TypeCode(root.str("InvoiceTypeCode"))
-		d.DueDate = r.isoDate(root.one("DueDate"), "DueDate")
+		d.Type = TypeCode(root.Str("InvoiceTypeCode"))
+		d.DueDate = r.isoDate(root.One("DueDate"), "DueDate")
 	}
-	for _, n := range root.all("Note") {
-		text, subject := strings.TrimSpace(n.text), ""
+	for _, n := range root.All("Note") {
+		text, subject := strings.TrimSpace(n.Text), ""
 		if strings.HasPrefix(text, "#") {
 			if i := strings.Index(text[1:], "#"); i >= 0 && i <= 3 {
 				subject, text = text[1:i+1], text[i+2:]
@@ -277,62 +277,62 @@ func ReadUBL(data []byte) (*Document, error) {
 		}
 		d.Notes = append(d.Notes, Note{Subject: subject, Text: text})
 	}
-	for _, b := range root.all("BillingReference/InvoiceDocumentReference") {
-		d.Preceding = append(d.Preceding, Reference{Number: b.str("ID"), Date: r.isoDate(b.one("IssueDate"), "InvoiceDocumentReference/IssueDate")})
+	for _, b := range root.All("BillingReference/InvoiceDocumentReference") {
+		d.Preceding = append(d.Preceding, Reference{Number: b.Str("ID"), Date: r.isoDate(b.One("IssueDate"), "InvoiceDocumentReference/IssueDate")})
 	}
-	d.Seller = readUBLParty(root.one("AccountingSupplierParty/Party"))
-	d.Buyer = readUBLParty(root.one("AccountingCustomerParty/Party"))
-	d.DeliveryDate = r.isoDate(root.one("Delivery/ActualDeliveryDate"), "Delivery/ActualDeliveryDate")
-	if a := root.one("Delivery/DeliveryLocation/Address"); a != nil {
+	d.Seller = readUBLParty(root.One("AccountingSupplierParty/Party"))
+	d.Buyer = readUBLParty(root.One("AccountingCustomerParty/Party"))
+	d.DeliveryDate = r.isoDate(root.One("Delivery/ActualDeliveryDate"), "Delivery/ActualDeliveryDate")
+	if a := root.One("Delivery/DeliveryLocation/Address"); a != nil {
 		d.DeliverTo = readUBLAddress(a)
 	}
-	d.TaxCurrency = root.str("TaxCurrencyCode")
-	d.PeriodStart, d.PeriodEnd = r.ublPeriod(root.one("InvoicePeriod"))
-	for _, id := range root.all("AccountingSupplierParty/Party/PartyIdentification/ID") {
-		if id.attr("schemeID") == "SEPA" {
-			d.Payment.CreditorID = strings.TrimSpace(id.text)
+	d.TaxCurrency = root.Str("TaxCurrencyCode")
+	d.PeriodStart, d.PeriodEnd = r.ublPeriod(root.One("InvoicePeriod"))
+	for _, id := range root.All("AccountingSupplierParty/Party/PartyIdentification/ID") {
+		if id.Attr("schemeID") == "SEPA" {
+			d.Payment.CreditorID = strings.TrimSpace(id.Text)
 		}
 	}
-	if pp := root.one("PayeeParty/PartyIdentification/ID"); pp != nil && pp.attr("schemeID") == "SEPA" {
-		d.Payment.CreditorID = strings.TrimSpace(pp.text)
+	if pp := root.One("PayeeParty/PartyIdentification/ID"); pp != nil && pp.Attr("schemeID") == "SEPA" {
+		d.Payment.CreditorID = strings.TrimSpace(pp.Text)
 	}
-	if pm := root.one("PaymentMeans"); pm != nil {
+	if pm := root.One("PaymentMeans"); pm != nil {
 		d.Payment = PaymentMeans{
 			CreditorID:     d.Payment.CreditorID,
-			Mandate:        pm.str("PaymentMandate/ID"),
-			DebitedAccount: pm.str("PaymentMandate/PayerFinancialAccount/ID"),
-			Code:           pm.str("PaymentMeansCode"),
-			Text:           pm.one("PaymentMeansCode").attr("name"),
-			Reference:      pm.str("PaymentID"),
-			IBAN:           pm.str("PayeeFinancialAccount/ID"),
-			AccountName:    pm.str("PayeeFinancialAccount/Name"),
-			BIC:            pm.str("PayeeFinancialAccount/FinancialInstitutionBranch/ID"),
+			Mandate:        pm.Str("PaymentMandate/ID"),
+			DebitedAccount: pm.Str("PaymentMandate/PayerFinancialAccount/ID"),
+			Code:           pm.Str("PaymentMeansCode"),
+			Text:           pm.One("PaymentMeansCode").Attr("name"),
+			Reference:      pm.Str("PaymentID"),
+			IBAN:           pm.Str("PayeeFinancialAccount/ID"),
+			AccountName:    pm.Str("PayeeFinancialAccount/Name"),
+			BIC:            pm.Str("PayeeFinancialAccount/FinancialInstitutionBranch/ID"),
 		}
 	}
-	for _, n := range root.all("AllowanceCharge") {
+	for _, n := range root.All("AllowanceCharge") {
 		d.AllowanceCharges = append(d.AllowanceCharges, r.ublAllowanceCharge(n))
 	}
-	for _, tt := range root.all("TaxTotal") {
-		ta := tt.one("TaxAmount")
-		if cur := ta.attr("currencyID"); cur != d.Currency && cur != "" {
+	for _, tt := range root.All("TaxTotal") {
+		ta := tt.One("TaxAmount")
+		if cur := ta.Attr("currencyID"); cur != d.Currency && cur != "" {
 			if cur == d.TaxCurrency { // BT-111, the VAT in the tax currency
 				d.TaxInTaxCurrency = r.decNode(ta, "TaxTotal/TaxAmount")
 			}
 			continue
 		}
 		d.Totals.Tax = r.decNode(ta, "TaxTotal/TaxAmount")
-		for _, s := range tt.all("TaxSubtotal") {
+		for _, s := range tt.All("TaxSubtotal") {
 			d.VAT = append(d.VAT, VATBreakdown{
-				Category:        r.category(s.str("TaxCategory/ID"), "TaxSubtotal/TaxCategory/ID"),
+				Category:        r.category(s.Str("TaxCategory/ID"), "TaxSubtotal/TaxCategory/ID"),
 				Rate:            r.dec(s, "TaxCategory/Percent"),
 				Base:            r.dec(s, "TaxableAmount"),
 				Tax:             r.dec(s, "TaxAmount"),
-				ExemptionReason: s.str("TaxCategory/TaxExemptionReason"),
-				ExemptionCode:   s.str("TaxCategory/TaxExemptionReasonCode"),
+				ExemptionReason: s.Str("TaxCategory/TaxExemptionReason"),
+				ExemptionCode:   s.Str("TaxCategory/TaxExemptionReasonCode"),
 			})
 		}
 	}
-	m := root.one("LegalMonetaryTotal")
+	m := root.One("LegalMonetaryTotal")
 	d.Totals.LineNet = r.dec(m, "LineExtensionAmount")
 	d.Totals.TaxExclusive = r.dec(m, "TaxExclusiveAmount")
 	d.Totals.TaxInclusive = r.dec(m, "TaxInclusiveAmount")
@@ -341,28 +341,28 @@ func ReadUBL(data []byte) (*Document, error) {
 	d.Totals.Prepaid = r.dec(m, "PrepaidAmount")
 	d.Totals.Rounding = r.dec(m, "PayableRoundingAmount")
 	d.Totals.Payable = r.dec(m, "PayableAmount")
-	for _, ln := range root.all(lineName) {
+	for _, ln := range root.All(lineName) {
 		l := Line{
-			ID:           ln.str("ID"),
-			Note:         ln.str("Note"),
-			Name:         ln.str("Item/Name"),
-			Description:  ln.str("Item/Description"),
-			SellerID:     ln.str("Item/SellersItemIdentification/ID"),
-			OrderLineRef: ln.str("OrderLineReference/LineID"),
+			ID:           ln.Str("ID"),
+			Note:         ln.Str("Note"),
+			Name:         ln.Str("Item/Name"),
+			Description:  ln.Str("Item/Description"),
+			SellerID:     ln.Str("Item/SellersItemIdentification/ID"),
+			OrderLineRef: ln.Str("OrderLineReference/LineID"),
 			NetAmount:    r.dec(ln, "LineExtensionAmount"),
 			NetPrice:     r.dec(ln, "Price/PriceAmount"),
-			Category:     r.category(ln.str("Item/ClassifiedTaxCategory/ID"), "ClassifiedTaxCategory/ID"),
+			Category:     r.category(ln.Str("Item/ClassifiedTaxCategory/ID"), "ClassifiedTaxCategory/ID"),
 			Rate:         r.dec(ln, "Item/ClassifiedTaxCategory/Percent"),
 		}
-		l.PeriodStart, l.PeriodEnd = r.ublPeriod(ln.one("InvoicePeriod"))
+		l.PeriodStart, l.PeriodEnd = r.ublPeriod(ln.One("InvoicePeriod"))
 		l.BaseQuantity = r.dec(ln, "Price/BaseQuantity")
-		q := ln.one(qtyName)
-		l.Quantity, l.UnitCode = r.decNode(q, qtyName), q.attr("unitCode")
-		if pac := ln.one("Price/AllowanceCharge"); pac != nil {
+		q := ln.One(qtyName)
+		l.Quantity, l.UnitCode = r.decNode(q, qtyName), q.Attr("unitCode")
+		if pac := ln.One("Price/AllowanceCharge"); pac != nil {
 			l.GrossPrice = r.dec(pac, "BaseAmount")
 			l.PriceDiscount = r.dec(pac, "Amount")
 		}
-		for _, ac := range ln.all("AllowanceCharge") {
+		for _, ac := range ln.All("AllowanceCharge") {
 			l.AllowanceCharges = append(l.AllowanceCharges, r.ublAllowanceCharge(ac))
 		}
 		d.Lines = append(d.Lines, l)
@@ -379,28 +379,28 @@ func readUBLParty(n *node) Party {
 		return Party{}
 	}
 	p := Party{
-		Name:        n.str("PartyLegalEntity/RegistrationName"),
-		TradingName: n.str("PartyName/Name"),
-		LegalID:     n.str("PartyLegalEntity/CompanyID"),
-		LegalInfo:   n.str("PartyLegalEntity/CompanyLegalForm"),
+		Name:        n.Str("PartyLegalEntity/RegistrationName"),
+		TradingName: n.Str("PartyName/Name"),
+		LegalID:     n.Str("PartyLegalEntity/CompanyID"),
+		LegalInfo:   n.Str("PartyLegalEntity/CompanyLegalForm"),
 	}
 	if p.LegalID != "" {
-		p.LegalIDScheme = n.one("PartyLegalEntity/CompanyID").attr("schemeID")
+		p.LegalIDScheme = n.One("PartyLegalEntity/CompanyID").Attr("schemeID")
 	}
-	for _, id := range n.all("PartyIdentification/ID") {
-		if id.attr("schemeID") != "SEPA" && p.ID == "" {
-			p.ID, p.IDScheme = strings.TrimSpace(id.text), id.attr("schemeID")
+	for _, id := range n.All("PartyIdentification/ID") {
+		if id.Attr("schemeID") != "SEPA" && p.ID == "" {
+			p.ID, p.IDScheme = strings.TrimSpace(id.Text), id.Attr("schemeID")
 		}
 	}
-	if ep := n.one("EndpointID"); ep != nil && strings.TrimSpace(ep.text) != "" {
-		p.Endpoint, p.EndpointScheme = strings.TrimSpace(ep.text), ep.attr("schemeID")
+	if ep := n.One("EndpointID"); ep != nil && strings.TrimSpace(ep.Text) != "" {
+		p.Endpoint, p.EndpointScheme = strings.TrimSpace(ep.Text), ep.Attr("schemeID")
 	}
-	for _, ts := range n.all("PartyTaxScheme") {
-		if ts.str("TaxScheme/ID") == "VAT" {
-			p.VATNumber = ts.str("CompanyID")
+	for _, ts := range n.All("PartyTaxScheme") {
+		if ts.Str("TaxScheme/ID") == "VAT" {
+			p.VATNumber = ts.Str("CompanyID")
 		}
 	}
-	p.Address = readUBLAddress(n.one("PostalAddress"))
+	p.Address = readUBLAddress(n.One("PostalAddress"))
 	return p
 }
 
@@ -416,20 +416,20 @@ func (r *reader) ublPeriod(n *node) (start, end o2c.Date) {
 	if n == nil {
 		return
 	}
-	return r.isoDate(n.one("StartDate"), "InvoicePeriod/StartDate"), r.isoDate(n.one("EndDate"), "InvoicePeriod/EndDate")
+	return r.isoDate(n.One("StartDate"), "InvoicePeriod/StartDate"), r.isoDate(n.One("EndDate"), "InvoicePeriod/EndDate")
 }
 
 func (r *reader) ublAllowanceCharge(n *node) AllowanceCharge {
 	ac := AllowanceCharge{
-		Charge:     r.boolean(n.str("ChargeIndicator"), "AllowanceCharge/ChargeIndicator"),
+		Charge:     r.boolean(n.Str("ChargeIndicator"), "AllowanceCharge/ChargeIndicator"),
 		Amount:     r.dec(n, "Amount"),
 		Base:       r.dec(n, "BaseAmount"),
 		Percent:    r.dec(n, "MultiplierFactorNumeric"),
-		Reason:     n.str("AllowanceChargeReason"),
-		ReasonCode: n.str("AllowanceChargeReasonCode"),
+		Reason:     n.Str("AllowanceChargeReason"),
+		ReasonCode: n.Str("AllowanceChargeReasonCode"),
 	}
-	if tc := n.one("TaxCategory"); tc != nil {
-		ac.Category = r.category(tc.str("ID"), "AllowanceCharge/TaxCategory/ID")
+	if tc := n.One("TaxCategory"); tc != nil {
+		ac.Category = r.category(tc.Str("ID"), "AllowanceCharge/TaxCategory/ID")
 		ac.Rate = r.dec(tc, "Percent")
 	}
 	return ac

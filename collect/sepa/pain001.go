@@ -1,6 +1,7 @@
 package sepa
 
 import (
+	"encoding/xml"
 	"fmt"
 	"strconv"
 	"time"
@@ -127,7 +128,7 @@ func (f CreditTransferFile) Marshal(v Version) ([]byte, error) {
 		if t.Creditor.BIC != "" {
 			agent = bicNode("CdtrAgt", v, t.Creditor.BIC)
 		}
-		pi.children = append(pi.children, el("CdtTrfTxInf",
+		pi.Children = append(pi.Children, el("CdtTrfTxInf",
 			el("PmtId", txt("EndToEndId", t.EndToEndID)),
 			el("Amt", txt("InstdAmt", amountText(t.Amount), "Ccy", "EUR")),
 			agent,
@@ -144,6 +145,6 @@ func (f CreditTransferFile) Marshal(v Version) ([]byte, error) {
 			txt("CtrlSum", sum),
 			el("InitgPty", txt("Nm", Latin(initiator)))),
 		pi))
-	doc.attrs = [][2]string{{"xmlns", v.Namespace()}, {"xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"}}
+	doc.Attrs = []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: v.Namespace()}, {Name: xml.Name{Local: "xmlns:xsi"}, Value: "http://www.w3.org/2001/XMLSchema-instance"}}
 	return render(doc), nil
 }

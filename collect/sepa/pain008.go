@@ -1,6 +1,7 @@
 package sepa
 
 import (
+	"encoding/xml"
 	"fmt"
 	"strconv"
 	"time"
@@ -359,7 +360,7 @@ func (f DirectDebitFile) Marshal(v Version) ([]byte, error) {
 				txt("DtOfSgntr", d.Mandate.Signed.String()),
 				txt("AmdmntInd", strconv.FormatBool(d.Mandate.Amendment != nil)),
 				amendment(d.Mandate.Amendment, v))
-			pi.children = append(pi.children, el("DrctDbtTxInf",
+			pi.Children = append(pi.Children, el("DrctDbtTxInf",
 				el("PmtId", txt("EndToEndId", d.EndToEndID)),
 				txt("InstdAmt", amountText(d.Amount), "Ccy", "EUR"),
 				el("DrctDbtTx", mr),
@@ -369,10 +370,10 @@ func (f DirectDebitFile) Marshal(v Version) ([]byte, error) {
 				el("RmtInf", txt("Ustrd", Latin(d.Remittance))),
 			))
 		}
-		msg.children = append(msg.children, pi)
+		msg.Children = append(msg.Children, pi)
 	}
 	doc := el("Document", msg)
-	doc.attrs = [][2]string{{"xmlns", v.Namespace()}, {"xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"}}
+	doc.Attrs = []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: v.Namespace()}, {Name: xml.Name{Local: "xmlns:xsi"}, Value: "http://www.w3.org/2001/XMLSchema-instance"}}
 	return render(doc), nil
 }
 

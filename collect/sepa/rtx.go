@@ -124,8 +124,8 @@ func ParseRTransactions(data []byte) ([]RTransaction, error) {
 	if err != nil {
 		return nil, err
 	}
-	if root.name != "Document" {
-		return nil, &SyntaxError{Path: root.name, Msg: "root element must be Document"}
+	if root.Name != "Document" {
+		return nil, &SyntaxError{Path: root.Name, Msg: "root element must be Document"}
 	}
 	switch {
 	case strings.Contains(space, "pain.002."):
@@ -156,31 +156,31 @@ func parseDate(path, s string) (o2c.Date, error) {
 }
 
 func parsePain002(root *node) ([]RTransaction, error) {
-	rpt := root.child("CstmrPmtStsRpt")
+	rpt := root.One("CstmrPmtStsRpt")
 	if rpt == nil {
 		return nil, &SyntaxError{Path: "Document", Msg: "CstmrPmtStsRpt is missing"}
 	}
-	date, err := parseDate("GrpHdr/CreDtTm", rpt.value("GrpHdr", "CreDtTm"))
+	date, err := parseDate("GrpHdr/CreDtTm", rpt.Str("GrpHdr/CreDtTm"))
 	if err != nil {
 		return nil, err
 	}
-	orig := rpt.child("OrgnlGrpInfAndSts")
-	msgID := orig.value("OrgnlMsgId")
-	groupReason := orig.value("StsRsnInf", "Rsn", "Cd")
+	orig := rpt.One("OrgnlGrpInfAndSts")
+	msgID := orig.Str("OrgnlMsgId")
+	groupReason := orig.Str("StsRsnInf/Rsn/Cd")
 	var out []RTransaction
-	for i, pi := range rpt.all("OrgnlPmtInfAndSts") {
-		piReason := pi.value("StsRsnInf", "Rsn", "Cd")
-		piRejected := pi.value("PmtInfSts") == "RJCT"
-		for j, tx := range pi.all("TxInfAndSts") {
+	for i, pi := range rpt.All("OrgnlPmtInfAndSts") {
+		piReason := pi.Str("StsRsnInf/Rsn/Cd")
+		piRejected := pi.Str("PmtInfSts") == "RJCT"
+		for j, tx := range pi.All("TxInfAndSts") {
 			path := fmt.Sprintf("OrgnlPmtInfAndSts[%d]/TxInfAndSts[%d]", i, j)
-			status := tx.value("TxSts")
+			status := tx.Str("TxSts")
 			if status != "RJCT" && !(status == "" && piRejected) {
 				continue
 			}
-			r := RTransaction{Kind: Reject, ID: tx.value("StsId"), OriginalMessageID: msgID,
-				OriginalEndToEndID: tx.value("OrgnlEndToEndId"), Date: date,
-				MandateID: tx.value("OrgnlTxRef", "MndtRltdInf", "MndtId")}
-			r.Reason = tx.value("StsRsnInf", "Rsn", "Cd")
+			r := RTransaction{Kind: Reject, ID: tx.Str("StsId"), OriginalMessageID: msgID,
+				OriginalEndToEndID: tx.Str("OrgnlEndToEndId"), Date: date,
+				MandateID: tx.Str("OrgnlTxRef/MndtRltdInf/MndtId")}
+			r.Reason = tx.Str("StsRsnInf/Rsn/Cd")
 			if r.Reason == "" {
 				r.Reason = piReason
 			}
@@ -193,8 +193,8 @@ func parsePain002(root *node) ([]RTransaction, error) {
 			if r.Reason == "" {
 				return nil, &SyntaxError{Path: path + "/StsRsnInf/Rsn/Cd", Msg: "a rejected transaction needs a reason code"}
 			}
-			if amt := tx.child("OrgnlTxRef", "Amt", "InstdAmt"); amt != nil {
-				if r.Amount, err = parseMoney(path+"/OrgnlTxRef/Amt/InstdAmt", amt.text, amt.attr("Ccy")); err != nil {
+			if amt := tx.One("OrgnlTxRef/Amt/InstdAmt"); amt != nil {
+				if r.Amount, err = parseMoney(path+"/OrgnlTxRef/Amt/InstdAmt", amt.Text, amt.Attr("Ccy")); err != nil {
 					return nil, err
 				}
 			}
@@ -205,21 +205,21 @@ func parsePain002(root *node) ([]RTransaction, error) {
 }
 
 func parseCamt054(root *node) ([]RTransaction, error) {
-	msg := root.child("BkToCstmrDbtCdtNtfctn")
+	msg := root.One("BkToCstmrDbtCdtNtfctn")
 	if msg == nil {
 		return nil, &SyntaxError{Path: "Document", Msg: "BkToCstmrDbtCdtNtfctn is missing"}
 	}
-	msgDate := msg.value("GrpHdr", "CreDtTm")
+	msgDate := msg.Str("GrpHdr/CreDtTm")
 	var out []RTransaction
-	for n, ntf := range msg.all("Ntfctn") {
-		for e, ntry := range ntf.all("Ntry") {
-			if ntry.value("CdtDbtInd") != "DBIT" {
+	for n, ntf := range msg.All("Ntfctn") {
+		for e, ntry := range ntf.All("Ntry") {
+			if ntry.Str("CdtDbtInd") != "DBIT" {
 				continue
 			}
 			path := fmt.Sprintf("Ntfctn[%d]/Ntry[%d]", n, e)
-			ds := ntry.value("BookgDt", "Dt")
+			ds := ntry.Str("BookgDt/Dt")
 			if ds == "" {
-				ds = ntry.value("BookgDt", "DtTm")
+				ds = ntry.Str("BookgDt/DtTm")
 			}
 			if ds == "" {
 				ds = msgDate
@@ -228,33 +228,33 @@ func parseCamt054(root *node) ([]RTransaction, error) {
 			if err != nil {
 				return nil, err
 			}
-			for t, tx := range ntry.child("NtryDtls").all("TxDtls") {
-				code := tx.value("RtrInf", "Rsn", "Cd")
+			for t, tx := range ntry.One("NtryDtls").All("TxDtls") {
+				code := tx.Str("RtrInf/Rsn/Cd")
 				if code == "" {
 					continue // an ordinary debit, not a returned collection
 				}
 				tp := fmt.Sprintf("%s/NtryDtls/TxDtls[%d]", path, t)
 				r := RTransaction{Kind: Return, Reason: code, Date: date,
-					ID:                 firstOf(tx.value("Refs", "AcctSvcrRef"), ntry.value("AcctSvcrRef"), ntry.value("NtryRef")),
-					OriginalMessageID:  tx.value("Refs", "MsgId"),
-					OriginalEndToEndID: tx.value("Refs", "EndToEndId"), MandateID: tx.value("Refs", "MndtId")}
-				if code == "MD06" || ntry.value("BkTxCd", "Domn", "Fmly", "SubFmlyCd") == "RRTN" && code == "MD01" {
+					ID:                 firstOf(tx.Str("Refs/AcctSvcrRef"), ntry.Str("AcctSvcrRef"), ntry.Str("NtryRef")),
+					OriginalMessageID:  tx.Str("Refs/MsgId"),
+					OriginalEndToEndID: tx.Str("Refs/EndToEndId"), MandateID: tx.Str("Refs/MndtId")}
+				if code == "MD06" || ntry.Str("BkTxCd/Domn/Fmly/SubFmlyCd") == "RRTN" && code == "MD01" {
 					r.Kind = Refund
 				}
 				if r.OriginalEndToEndID == "" {
 					return nil, &SyntaxError{Path: tp + "/Refs/EndToEndId", Msg: "is required to find the collection"}
 				}
-				amt := tx.child("Amt")
+				amt := tx.One("Amt")
 				if amt == nil {
-					amt = tx.child("AmtDtls", "TxAmt", "Amt")
+					amt = tx.One("AmtDtls/TxAmt/Amt")
 				}
-				if amt == nil && len(ntry.child("NtryDtls").all("TxDtls")) == 1 {
-					amt = ntry.child("Amt")
+				if amt == nil && len(ntry.One("NtryDtls").All("TxDtls")) == 1 {
+					amt = ntry.One("Amt")
 				}
 				if amt == nil {
 					return nil, &SyntaxError{Path: tp + "/Amt", Msg: "the returned amount is missing"}
 				}
-				if r.Amount, err = parseMoney(tp+"/Amt", amt.text, amt.attr("Ccy")); err != nil {
+				if r.Amount, err = parseMoney(tp+"/Amt", amt.Text, amt.Attr("Ccy")); err != nil {
 					return nil, err
 				}
 				out = append(out, r)
